@@ -218,7 +218,7 @@ class _Loader:
             raise self.fail(key or "(top level)", f"expected a mapping, got {_show(data)}")
         hints = typing.get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        unknown = [k for k in data if k not in fields or k == "name" and cls is PartnerSettings]
+        unknown = [k for k in data if k not in fields or (k == "name" and cls is PartnerSettings)]
         if unknown:
             bad = str(unknown[0])
             hint = difflib.get_close_matches(bad, list(fields), n=1)
@@ -331,7 +331,8 @@ def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
         if name not in known_jobs:
             raise fail(f"jobs.{name}", f"unknown job (known: {', '.join(sorted(known_jobs))})")
         if len(job.cron.split()) != 5:
-            raise fail(f"jobs.{name}.cron", f"expected 5 cron fields like \"0 1 * * *\", got {_show(job.cron)}")
+            raise fail(f"jobs.{name}.cron",
+                       f"expected 5 cron fields like \"0 1 * * *\", got {_show(job.cron)}")
     for name in known_jobs - set(s.jobs):
         raise fail("jobs", f"missing job {name!r}")
 

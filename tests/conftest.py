@@ -1,3 +1,102 @@
-"""Shared fixtures. Fixture modules live in tests/fixtures/ and are registered here."""
+"""Shared fixtures. Fixture modules live in tests/fixtures/ and are registered here.
+
+The suite runs on SQLite by default and on PostgreSQL when SANTUNAN_TEST_DATABASE holds a
+postgresql:// URL (`.ci/run` does both). On PostgreSQL each test session gets its own fresh
+schema, and every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from peewee import Database
+
+from core.db import init_db
+from core.reference import Reference, load_reference
+from core.settings import PROJECT_ROOT, Settings, load_settings
+from models import ALL_MODELS, db
 
 pytest_plugins: list[str] = []
+
+TEST_DATABASE = os.environ.get("SANTUNAN_TEST_DATABASE", "sqlite")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip locally when an external dependency is missing; fail under CI=true."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true", pytrace=False)
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL schema for this session, dropped afterwards (None on SQLite)."""
+    if not TEST_DATABASE.startswith("postgres"):
+        yield None
+        return
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = TEST_DATABASE.replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_schema_url: str | None) -> str:
+    return pg_schema_url or f"sqlite:///{tmp_path / 'santunan.db'}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The models bound to an empty, migrated database."""
+    database = init_db(database_url)
+    if database_url.startswith("postgres"):
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    yield database
+    if not database.is_closed():
+        database.close()
+    db.initialize(None)
+
+
+@pytest.fixture
+def settings_override(tmp_path: Path, database_url: str) -> dict:
+    """The override merged over config/defaults.yaml for a test; tests may edit it first."""
+    return {
+        "database": database_url,
+        "work_dir": str(tmp_path / "data"),
+        "embedded_sftp": {"root": str(tmp_path / "sftp_drops")},
+        "seed_demo_data": False,
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path, settings_override: dict) -> Settings:
+    path = tmp_path / "test-config.yaml"
+    path.write_text(yaml.safe_dump(settings_override), encoding="utf-8")
+    return load_settings(path, environ={})
+
+
+@pytest.fixture(scope="session")
+def reference() -> Reference:
+    return load_reference(PROJECT_ROOT / "config" / "reference.yaml")
+
+
+def have(command: str) -> bool:
+    return shutil.which(command) is not None

@@ -1,0 +1,47 @@
+"""Small builders for test data, so tests state only what they care about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from core.claim_states import create_claim
+from models import Claim, ClaimStatus
+
+_seq = itertools.count(1)
+
+
+def claim_fields(**overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    fields = {
+        "claim_no": f"KLM-TEST-{n:06d}",
+        "revision": 1,
+        "case_no": f"KASUS-{n:06d}",
+        "kpj": f"{n:011d}",
+        "nik": "5371014107850001",
+        "worker_name": "Yohanes Ndun",
+        "kabupaten_code": "5371",
+        "occupation": "NELAYAN",
+        "accident_date": dt.date(2026, 10, 1),
+        "benefit_type": "JKK_STMB",
+        "decision": "APPROVED",
+        "approved_amount": 1_000_000,
+        "beneficiary_name": "Yohanes Ndun",
+        "beneficiary_relation": "SELF",
+        "beneficiary_nik": "5371014107850001",
+        "bank_code": "130",
+        "account_no": "0012345678",
+        "verified_at": dt.datetime(2026, 10, 5, 1, 0),
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_claim(status: str = ClaimStatus.READY, **overrides: Any) -> Claim:
+    """A claim put straight into `status` (for tests of what happens from there)."""
+    claim = create_claim(ClaimStatus.READY, actor="test", **claim_fields(**overrides))
+    if status != ClaimStatus.READY:
+        Claim.update(status=status).where(Claim.id == claim.id).execute()
+        claim.status = status
+    return claim
