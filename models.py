@@ -207,6 +207,9 @@ class Claim(BaseModel):
     pending_account_no = CharField(max_length=20, null=True)
     pending_beneficiary_name = CharField(max_length=100, null=True)
     pending_change_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # What a second person approved (amount + bank details); any change needs approval again.
+    approved_by = CharField(max_length=64, null=True)
+    approved_fingerprint = CharField(max_length=64, null=True)
 
     # Payout trail (denormalised from the current instruction for queues and export).
     instruction_id = CharField(max_length=32, null=True)

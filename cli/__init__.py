@@ -1,0 +1,57 @@
+"""Command-line dispatch. Each command module exposes `register(subparsers)`; its parser sets
+`handler(args, ctx) -> int`. Usage errors exit 2 with a usage line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Mapping, Sequence
+
+from core.context import build_context
+from core.settings import ConfigError, load_settings
+
+COMMAND_MODULES = ("cli.serve", "cli.jobs", "cli.claims", "cli.users", "cli.demo", "cli.simulate",
+                   "cli.check")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that says what is wrong and what to do, in one line plus usage, exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: kesalahan / error: {message}\n"
+                     f"Lihat / see: {self.prog} --help\n")
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="run.py", description="Santunan NTT: meja pembayaran santunan "
+                            "BPJS Ketenagakerjaan / payout desk for BPJS work-accident benefits")
+    parser.add_argument("--config", metavar="PATH",
+                        help="YAML file merged over config/defaults.yaml (or SANTUNAN_CONFIG)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command whose issue has not landed yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) or ["serve"])
+    if args.command is None:
+        args = parser.parse_args([*argv, "serve"])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config, environ)
+        ctx = build_context(settings)
+    except ConfigError as exc:
+        print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
+        return 2
+    return args.handler(args, ctx)

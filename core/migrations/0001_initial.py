@@ -154,6 +154,8 @@ def up(migrator, db):
         pending_account_no = CharField(null=True, max_length=20)
         pending_beneficiary_name = CharField(null=True, max_length=100)
         pending_change_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        approved_by = CharField(null=True, max_length=64)
+        approved_fingerprint = CharField(null=True, max_length=64)
         instruction_id = CharField(null=True, max_length=32)
         batch_id = CharField(null=True, max_length=32)
         bank_reference = CharField(null=True, max_length=64)

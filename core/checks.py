@@ -1,0 +1,74 @@
+"""Pre-payout checks: where a payable claim goes before any money moves.
+
+Pure rules over one claim plus two look-ups (the same case already paid); used by the
+intake job, by release from hold, by approval and by a resend, so there is one answer to
+"may this claim be paid now?".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from models import Claim, ClaimStatus
+
+S = ClaimStatus
+BANK_CODE = re.compile(r"\d{3}")
+ACCOUNT_NO = re.compile(r"\d{6,20}")
+DEATH_BENEFITS = frozenset({"JKK_MENINGGAL", "JKK_PEMAKAMAN", "JKM"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # READY, NEEDS_REVIEW, AWAITING_APPROVAL or REJECTED
+    reason: str | None = None  # why it is not READY, in plain Indonesian
+
+
+def payout_fingerprint(claim: Claim) -> str:
+    """What an approver signs off: amount and where the money goes."""
+    text = "|".join(str(v) for v in (claim.approved_amount, claim.bank_code, claim.account_no,
+                                     claim.beneficiary_name))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def evaluate(claim: Claim, *, approval_threshold: int, instalment_benefits: frozenset[str],
+             needs_four_eyes: bool = False) -> Verdict:
+    """The status a claim should take now. `needs_four_eyes`: its bank details were changed by hand."""
+    if claim.decision == "REJECTED":
+        return Verdict(S.REJECTED, claim.decision_reason)
+    problem = _review_problem(claim, instalment_benefits)
+    if problem:
+        return Verdict(S.NEEDS_REVIEW, problem)
+    approved = claim.approved_fingerprint == payout_fingerprint(claim)
+    if needs_four_eyes and not approved:
+        return Verdict(S.AWAITING_APPROVAL, "Rekening diubah: perlu persetujuan orang kedua")
+    if claim.approved_amount >= approval_threshold and not approved:
+        return Verdict(S.AWAITING_APPROVAL,
+                       "Nilai santunan di atas batas persetujuan: perlu persetujuan orang kedua")
+    return Verdict(S.READY)
+
+
+def _review_problem(claim: Claim, instalment_benefits: frozenset[str]) -> str | None:
+    if not claim.bank_code or not claim.account_no:
+        return "Rekening bank belum ada: lengkapi kode bank dan nomor rekening"
+    if not BANK_CODE.fullmatch(claim.bank_code):
+        return f"Kode bank tidak valid ({claim.bank_code}): harus 3 angka"
+    if not ACCOUNT_NO.fullmatch(claim.account_no):
+        return f"Nomor rekening tidak valid ({claim.account_no}): harus 6-20 angka"
+    if claim.approved_amount <= 0:
+        return "Nilai santunan nol: tidak ada yang dibayar"
+    if claim.beneficiary_relation == "SELF" and claim.beneficiary_nik != claim.nik:
+        return "Penerima 'peserta sendiri' tetapi NIK penerima berbeda dari NIK peserta"
+    if claim.benefit_type in DEATH_BENEFITS and claim.beneficiary_relation == "SELF":
+        return "Santunan kematian tidak bisa dibayar ke peserta sendiri: perlu data ahli waris"
+    if claim.benefit_type not in instalment_benefits:
+        paid = (Claim.select(Claim.claim_no)
+                .where(Claim.case_no == claim.case_no, Claim.benefit_type == claim.benefit_type,
+                       Claim.id != claim.id,
+                       Claim.status.in_((S.PAID, S.INSTRUCTED)))
+                .first())
+        if paid:
+            return (f"Kasus {claim.case_no} dengan manfaat {claim.benefit_type} sudah dibayar/dikirim "
+                    f"lewat klaim {paid.claim_no}: kemungkinan pembayaran ganda")
+    return None
