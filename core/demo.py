@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from core.checks import payout_fingerprint
-from core.db import is_postgres, write_tx
+from core.db import bulk_insert, is_postgres, write_tx
 from core.reference import Reference
 from models import (
     BatchFile,
@@ -113,8 +113,7 @@ def _insert(chunk: _Chunk) -> None:
     for model, rows in ((Worker, chunk.workers), (BatchFile, chunk.files), (PayoutBatch, chunk.batches),
                         (Claim, chunk.claims), (PayoutInstruction, chunk.instructions),
                         (ClaimEvent, chunk.events)):
-        for start in range(0, len(rows), 1000):
-            model.insert_many(rows[start:start + 1000]).execute()
+        bulk_insert(model, rows)
 
 
 def _reset_sequences() -> None:
