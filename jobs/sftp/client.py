@@ -128,9 +128,7 @@ class SftpClient:
             expected = session.sftp.stat(remote).st_size or 0
             local = StagingFile(staging_dir / name)
             try:
-                with _reader(session, remote, expected) as remote_file:
-                    while data := remote_file.read(session.read_block):
-                        local.write(data)
+                _read_remote(session, remote, expected, local.write)
                 if local.size != expected:
                     raise self._error("incomplete", "download", name, detail=f"{local.size}/{expected} bytes")
                 local.commit()
@@ -276,13 +274,14 @@ def _stat_or_none(sftp: paramiko.SFTPClient, path: str) -> paramiko.SFTPAttribut
         return None
 
 
-def _reader(session: Session, path: str, size: int) -> paramiko.SFTPFile:
-    """Open a remote file for reading with all its blocks requested ahead (prefetch)."""
-    remote_file = session.sftp.open(path, "rb")
-    remote_file.MAX_REQUEST_SIZE = session.read_block  # paramiko reads it from the instance
-    _quiet_prefetch_thread(remote_file)
-    remote_file.prefetch(size)
-    return remote_file
+def _read_remote(session: Session, path: str, size: int, sink: Callable[[bytes], object]) -> None:
+    """Pass a remote file's bytes to `sink`, with all its blocks requested ahead (prefetch)."""
+    with session.sftp.open(path, "rb") as remote_file:
+        remote_file.MAX_REQUEST_SIZE = session.read_block  # paramiko reads it from the instance
+        _quiet_prefetch_thread(remote_file)
+        remote_file.prefetch(size)
+        while data := remote_file.read(session.read_block):
+            sink(data)
 
 
 def _quiet_prefetch_thread(remote_file: paramiko.SFTPFile) -> None:
@@ -303,9 +302,7 @@ def _quiet_prefetch_thread(remote_file: paramiko.SFTPFile) -> None:
 
 def _remote_sha256(session: Session, path: str, size: int) -> str:
     digest = hashlib.sha256()
-    with _reader(session, path, size) as remote_file:
-        while data := remote_file.read(session.read_block):
-            digest.update(data)
+    _read_remote(session, path, size, digest.update)
     return digest.hexdigest()
 
 

@@ -27,7 +27,7 @@ MAX_PACKET_SIZE = 2**18
 KEEPALIVE_SECONDS = 15
 # SFTP read/write block size: 32 KiB works with every server; a server announcing
 # limits@openssh.com gets what it allows, up to 255 KiB (as OpenSSH's own sftp client does).
-# Bigger blocks mean far fewer Python-level round trips: about 4x faster downloads here.
+# Bigger blocks mean far fewer Python-level round trips: 3-4x faster downloads here.
 DEFAULT_BLOCK = 2**15
 MAX_BLOCK = 2**18 - 1024
 
