@@ -22,7 +22,7 @@ from core.reference import Reference, load_reference
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from models import ALL_MODELS, db
 
-pytest_plugins: list[str] = ["tests.fixtures.jobs"]
+pytest_plugins: list[str] = ["tests.fixtures.sftp", "tests.fixtures.jobs"]
 
 TEST_DATABASE = os.environ.get("SANTUNAN_TEST_DATABASE", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() == "true"
