@@ -124,13 +124,18 @@ class BatchFile(BaseModel):
     name = CharField(max_length=200)
     sha256 = CharField(max_length=64, null=True)
     file_id = CharField(max_length=64, null=True)
-    # IN: RECEIVED, PROCESSED, PROCESSED_WITH_ERRORS, REJECTED, DUPLICATE, IGNORED
-    # OUT: WRITTEN (waiting to be delivered), DELIVERED
+    # IN: RECEIVED (recorded, being applied), PROCESSED, PROCESSED_WITH_ERRORS, REJECTED, DUPLICATE, IGNORED
+    # OUT: RECORDED (lines recorded, file not yet written), WRITTEN (sha256 set, waiting to be
+    # delivered), DELIVERED
     status = CharField(max_length=24)
     record_count = IntegerField(default=0)
     control_total = BigIntegerField(default=0)
     applied_count = IntegerField(default=0)
     error_count = IntegerField(default=0)
+    # IN: the last line whose record was applied (or reported), committed with it: a run
+    # that crashed mid-file resumes after it, so no record is applied twice or skipped.
+    # NULL (rows bulk-inserted without it) means 0.
+    applied_through_line = IntegerField(null=True, default=0)
     error = TextField(null=True)
     local_path = CharField(max_length=500, null=True)
     duplicate_of = ForeignKeyField("self", null=True, backref="duplicates", on_delete="SET NULL")
@@ -164,7 +169,7 @@ class PayoutBatch(BaseModel):
     file = ForeignKeyField(BatchFile, null=True, backref="batches", on_delete="RESTRICT")
     instruction_count = IntegerField(default=0)
     total_amount = BigIntegerField(default=0)
-    # WRITTEN -> DELIVERED -> COMPLETE (every instruction has a final result)
+    # RECORDED -> WRITTEN -> DELIVERED -> COMPLETE (every instruction has a final result)
     status = CharField(max_length=16, default="WRITTEN")
     created_at = DateTimeField(default=utcnow)
     delivered_at = DateTimeField(null=True)

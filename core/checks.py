@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from models import Claim, ClaimStatus
 
 S = ClaimStatus
+# A second claim of the same case and (one-off) benefit in any of these is a likely double payment.
+PAYING_STATUSES = (S.AWAITING_APPROVAL, S.READY, S.INSTRUCTED, S.PAID)
+SameCase = Callable[[Claim], str | None]  # -> claim_no of another paying claim of the case, or None
 BANK_CODE = re.compile(r"\d{3}")
 ACCOUNT_NO = re.compile(r"\d{6,20}")
 DEATH_BENEFITS = frozenset({"JKK_MENINGGAL", "JKK_PEMAKAMAN", "JKM"})
@@ -33,11 +37,15 @@ def payout_fingerprint(claim: Claim) -> str:
 
 
 def evaluate(claim: Claim, *, approval_threshold: int, instalment_benefits: frozenset[str],
-             needs_four_eyes: bool = False) -> Verdict:
-    """The status a claim should take now. `needs_four_eyes`: its bank details were changed by hand."""
+             needs_four_eyes: bool = False, same_case: SameCase | None = None) -> Verdict:
+    """The status a claim should take now. `needs_four_eyes`: its bank details were changed by hand.
+
+    `same_case` replaces the database look-up for "same case and benefit already paying"
+    (bulk intake answers it from one query per chunk).
+    """
     if claim.decision == "REJECTED":
         return Verdict(S.REJECTED, claim.decision_reason)
-    problem = _review_problem(claim, instalment_benefits)
+    problem = _review_problem(claim, instalment_benefits, same_case or same_case_in_db)
     if problem:
         return Verdict(S.NEEDS_REVIEW, problem)
     approved = claim.approved_fingerprint == payout_fingerprint(claim)
@@ -49,7 +57,15 @@ def evaluate(claim: Claim, *, approval_threshold: int, instalment_benefits: froz
     return Verdict(S.READY)
 
 
-def _review_problem(claim: Claim, instalment_benefits: frozenset[str]) -> str | None:
+def same_case_in_db(claim: Claim) -> str | None:
+    other = (Claim.select(Claim.claim_no)
+             .where(Claim.case_no == claim.case_no, Claim.benefit_type == claim.benefit_type,
+                    Claim.id != (claim.id or 0), Claim.status.in_(PAYING_STATUSES))
+             .first())
+    return other.claim_no if other else None
+
+
+def _review_problem(claim: Claim, instalment_benefits: frozenset[str], same_case: SameCase) -> str | None:
     if not claim.bank_code or not claim.account_no:
         return "Rekening bank belum ada: lengkapi kode bank dan nomor rekening"
     if not BANK_CODE.fullmatch(claim.bank_code):
@@ -63,12 +79,8 @@ def _review_problem(claim: Claim, instalment_benefits: frozenset[str]) -> str | 
     if claim.benefit_type in DEATH_BENEFITS and claim.beneficiary_relation == "SELF":
         return "Santunan kematian tidak bisa dibayar ke peserta sendiri: perlu data ahli waris"
     if claim.benefit_type not in instalment_benefits:
-        paid = (Claim.select(Claim.claim_no)
-                .where(Claim.case_no == claim.case_no, Claim.benefit_type == claim.benefit_type,
-                       Claim.id != claim.id,
-                       Claim.status.in_((S.PAID, S.INSTRUCTED)))
-                .first())
-        if paid:
-            return (f"Kasus {claim.case_no} dengan manfaat {claim.benefit_type} sudah dibayar/dikirim "
-                    f"lewat klaim {paid.claim_no}: kemungkinan pembayaran ganda")
+        other = same_case(claim)
+        if other:
+            return (f"Kasus {claim.case_no} dengan manfaat {claim.benefit_type} sudah dibayar, dikirim atau "
+                    f"antre bayar lewat klaim {other}: kemungkinan pembayaran ganda")
     return None

@@ -52,6 +52,7 @@ def up(migrator, db):
         control_total = BigIntegerField(default=0)
         applied_count = IntegerField(default=0)
         error_count = IntegerField(default=0)
+        applied_through_line = IntegerField(null=True, default=0)
         error = TextField(null=True)
         local_path = CharField(null=True, max_length=500)
         duplicate_of = ForeignKeyField('self', null=True, on_delete='SET NULL')
