@@ -1,0 +1,47 @@
+"""bank_pull: fetch PAYOUT_RESULT files from Bank NTT and reconcile them.
+
+The file handling is `jobs.incoming`; matching results to instructions and claims is
+`core.reconcile`. A file answering a batch we never sent is rejected whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.context import AppContext
+from core.reconcile import Reconciler
+from jobs.incoming import ChunkReport, Inbound, pull_files
+from jobs.result import JobResult
+from models import BatchFile, PayoutBatch
+
+
+class ResultApplier:
+    def __init__(self, ctx: AppContext, batch_file: BatchFile, header: dict[str, Any]):
+        batch = PayoutBatch.get(PayoutBatch.batch_id == header["batch_id"])
+        self.reconciler = Reconciler(batch_file, batch)
+
+    def apply(self, records: list[tuple[int, dict[str, Any]]]) -> ChunkReport:
+        report = self.reconciler.apply(records)
+        counts = {"paid": report.applied["SUCCESS"], "failed": report.applied["FAILED"],
+                  "returned": report.applied["RETURNED"], "repeats": report.repeats,
+                  "contradictions": report.contradictions, "unknown_instructions": report.unknown,
+                  "completed_batches": len(report.completed_batches)}
+        return ChunkReport({k: v for k, v in counts.items() if v},
+                           [(n.line_no, n.field, n.message, n.key) for n in report.notes])
+
+
+def known_batch(ctx: AppContext, header: dict[str, Any]) -> str | None:
+    if not PayoutBatch.select().where(PayoutBatch.batch_id == header["batch_id"]).exists():
+        return (f"batch {header['batch_id']} yang dijawab berkas ini tidak pernah dikirim dari aplikasi ini "
+                "(periksa apakah berkas ini untuk program lain)")
+    return None
+
+
+INBOUND = Inbound(job="bank_pull", partner="bank", file_type="PAYOUT_RESULT", applier=ResultApplier,
+                  check_header=known_batch)
+
+
+def pull_payout_results(ctx: AppContext, log: logging.Logger) -> JobResult:
+    """Download, check and reconcile every new PAYOUT_RESULT file (spec 3.3)."""
+    return pull_files(ctx, log, INBOUND)

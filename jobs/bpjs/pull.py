@@ -1,0 +1,44 @@
+"""bpjs_pull: fetch VERIFIED_CLAIMS files from BPJS and turn their records into claims.
+
+The file handling (download, whole-file check, duplicates, chunked crash-safe apply,
+archive) is `jobs.incoming`; the business rules of each record are `core.intake`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.context import AppContext
+from core.intake import Intake
+from jobs.incoming import ChunkReport, Inbound, pull_files
+from jobs.result import JobResult
+from models import BatchFile
+
+COUNTED_STATUSES = {"READY": "ready", "NEEDS_REVIEW": "needs_review",
+                    "AWAITING_APPROVAL": "awaiting_approval",
+                    "REJECTED": "rejected_by_bpjs", "ON_HOLD": "on_hold"}
+
+
+class ClaimApplier:
+    def __init__(self, ctx: AppContext, batch_file: BatchFile, header: dict[str, Any]):
+        self.intake = Intake(batch_file, approval_threshold=ctx.settings.approval_threshold,
+                             instalment_benefits=ctx.reference.instalment_benefits)
+
+    def apply(self, records: list[tuple[int, dict[str, Any]]]) -> ChunkReport:
+        report = self.intake.apply(records)
+        counts = {"new_claims": report.new, "revised": report.revised, "ignored_revisions": report.ignored,
+                  "flagged": report.flagged}
+        for status, n in report.statuses.items():
+            key = COUNTED_STATUSES.get(status, status.lower())
+            counts[key] = counts.get(key, 0) + n
+        return ChunkReport({k: v for k, v in counts.items() if v},
+                           [(n.line_no, n.field, n.message, n.claim_no) for n in report.notes])
+
+
+INBOUND = Inbound(job="bpjs_pull", partner="bpjs", file_type="VERIFIED_CLAIMS", applier=ClaimApplier)
+
+
+def pull_verified_claims(ctx: AppContext, log: logging.Logger) -> JobResult:
+    """Download, check and apply every new VERIFIED_CLAIMS file (spec 3.1)."""
+    return pull_files(ctx, log, INBOUND)

@@ -1,0 +1,134 @@
+"""bpjs_push: report final payout outcomes to BPJS in a PAYOUT_STATUS file.
+
+Each claim whose final outcome BPJS has not heard of (`report_pending`: set by the state
+machine on PAID and PAYOUT_FAILED, so a later change is pending again) goes in one file,
+once: the file, its lines and the claims' "reported" marks are recorded in one
+transaction, then written, uploaded and marked delivered (`jobs.outgoing`). A claim that
+left its final status before the report (a failed payout already sent again) waits for
+its next outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from core.context import AppContext
+from core.db import bulk_insert, is_postgres, write_tx
+from core.layout import BadValue
+from jobs import crashpoints
+from jobs.outgoing import Outbound, connection, deliver, pending
+from jobs.result import JobError, JobResult
+from jobs.runlog import current_run_id
+from jobs.transfer import local_time, next_counter, today
+from models import BatchFile, Claim, ClaimEvent, ClaimStatus, StatusReport, utcnow
+
+S = ClaimStatus
+ACTOR = "job:bpjs_push"
+REPORTED = {S.PAID: "PAID", S.PAYOUT_FAILED: "FAILED"}
+
+
+def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
+    """Deliver pending status files, then report the outcomes not yet reported (spec 3.4)."""
+    result = JobResult()
+    with connection(ctx, "bpjs") as conn:
+        for batch_file in pending(OUTBOUND):
+            log.info("Menyelesaikan berkas status %s yang belum terkirim (%s)", batch_file.name,
+                     batch_file.status)
+            deliver(ctx, log, OUTBOUND, batch_file, conn)
+            result.add("resent_files")
+        if not _awaiting().exists():
+            log.info("Tidak ada hasil pembayaran baru untuk dilaporkan ke BPJS")
+            return result
+        conn.get()
+        batch_file = record_report(ctx, log, result)
+        if batch_file is not None:
+            crashpoints.hit("bpjs_push.after_record")
+            deliver(ctx, log, OUTBOUND, batch_file, conn)
+    return result
+
+
+def _awaiting():
+    return Claim.awaiting_report().where(Claim.status.in_(tuple(REPORTED)))
+
+
+def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> BatchFile | None:
+    layout = ctx.layouts["PAYOUT_STATUS"]
+    with write_tx():
+        query = _awaiting()
+        if is_postgres():
+            query = query.for_update()
+        lines, claims = [], []
+        for claim in query:
+            line = {"claim_no": claim.claim_no, "status": REPORTED[claim.status],
+                    "amount": claim.approved_amount,
+                    "bank_reference": claim.bank_reference if claim.status == S.PAID else None,
+                    "paid_date": claim.paid_date if claim.status == S.PAID else None,
+                    "failure_code": claim.failure_code if claim.status == S.PAYOUT_FAILED else None}
+            try:
+                layout.detail.render(line, None, None)
+            except BadValue as exc:
+                log.warning("Klaim %s belum bisa dilaporkan: kolom %s: %s", claim.claim_no, exc.field,
+                            exc.reason)
+                result.warn(f"Klaim {claim.claim_no} belum bisa dilaporkan ke BPJS: {exc}")
+                continue
+            lines.append(line)
+            claims.append(claim)
+        if not lines:
+            return None
+        day = today(ctx)
+        seq = next_counter(f"status_file:{day:%Y%m%d}")
+        if seq > 99:  # the name has two digits for the day's sequence (spec 3.4)
+            raise JobError(f"Sudah 99 berkas status dikirim hari ini ({day:%d/%m/%Y}): nama berkas habis. "
+                           "Jalankan lagi besok.", cause="internal")
+        name = layout.make_name(date=day, seq=seq)
+        created = utcnow().replace(microsecond=0)
+        paid_total = sum(line["amount"] for line in lines if line["status"] == "PAID")
+        batch_file = BatchFile.create(
+            direction="OUT", partner="bpjs", file_type="PAYOUT_STATUS", name=name,
+            file_id=f"SANTUNAN-STATUS-{day:%Y%m%d}-{seq:02d}", status="RECORDED", record_count=len(lines),
+            control_total=paid_total, job_run=current_run_id(), created_at=created)
+        bulk_insert(StatusReport, [{"file": batch_file.id, "claim": claim.id, **{k: line[k] for k in (
+            "status", "amount", "bank_reference", "paid_date", "failure_code")}}
+            for claim, line in zip(claims, lines, strict=True)])
+        crashpoints.hit("bpjs_push.mid_record")
+        ids = [claim.id for claim in claims]
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for status, label in REPORTED.items():
+                (Claim.update(report_pending=False, reported_status=label, reported_at=created)
+                 .where(Claim.id.in_(part), Claim.status == status,
+                        Claim.report_pending == True)  # noqa: E712
+                 .execute())
+        bulk_insert(ClaimEvent, [
+            {"claim": claim.id, "at": created, "actor": ACTOR, "action": "REPORTED",
+             "from_status": claim.status,
+             "to_status": claim.status, "reason": None,
+             "details": json.dumps({"file": name, "status": line["status"]})}
+            for claim, line in zip(claims, lines, strict=True)])
+    result.add("reported", len(lines))
+    result.add("reported_paid", sum(1 for line in lines if line["status"] == "PAID"))
+    result.add("reported_failed", sum(1 for line in lines if line["status"] == "FAILED"))
+    log.info("Laporan %s dicatat: %d klaim", name, len(lines))
+    return batch_file
+
+
+def _header(ctx: AppContext, batch_file: BatchFile) -> dict[str, Any]:
+    return {"file_id": batch_file.file_id, "created_at": local_time(ctx, batch_file.created_at),
+            "sender": ctx.settings.organisation_id, "receiver": ctx.settings.partner("bpjs").id}
+
+
+def _records(batch_file: BatchFile) -> Iterable[dict[str, Any]]:
+    line = StatusReport
+    query = (line.select(Claim.claim_no, line.status, line.amount, line.bank_reference, line.paid_date,
+                         line.failure_code)
+             .join(Claim).where(line.file == batch_file.id).order_by(line.id).tuples())
+    for claim_no, status, amount, reference, paid_date, failure_code in query.iterator():
+        yield {"claim_no": claim_no, "status": status, "amount": amount, "bank_reference": reference,
+               "paid_date": paid_date, "failure_code": failure_code}
+
+
+OUTBOUND = Outbound(job="bpjs_push", partner="bpjs", file_type="PAYOUT_STATUS", header=_header,
+                    records=_records)

@@ -1,0 +1,113 @@
+"""The log lines of one job run, kept in `JobRun.log` so the UI can show them live.
+
+A handler on the root logger takes the records of the thread running the job (the job's
+own logger, the SFTP client, the business rules it calls) and writes them to the run's
+row about once a second. It never writes inside the job's open transaction: that would
+tie the progress display to a commit, and on SQLite a second connection would wait for
+the job's own write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from core import fmt
+from models import JobRun, db
+
+HEAD_LINES = 1000  # a run of 100k bad records keeps its first and last lines
+TAIL_LINES = 2000
+FLUSH_SECONDS = 1.0
+CAPTURED_LOGGERS = ("jobs", "core")
+_current = threading.local()  # the run this thread is executing, for rows that link to it
+
+
+def current_run_id() -> int | None:
+    """The id of the JobRun the calling thread is running, if any."""
+    return getattr(_current, "run_id", None)
+
+
+class RunLogHandler(logging.Handler):
+    def __init__(self, run_id: int, thread_id: int, zone: str, flush_seconds: float | None = None):
+        super().__init__(level=logging.INFO)
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.zone = zone
+        self.flush_seconds = FLUSH_SECONDS if flush_seconds is None else flush_seconds
+        self.head: list[str] = []
+        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self.skipped = 0
+        self._last_flush = 0.0  # the first line is shown at once
+        self._dirty = False
+        self._flushing = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread_id or getattr(self._flushing, "on", False):
+            return
+        try:
+            line = self.line(record)
+        except Exception:  # a bad format string must not break the job
+            line = str(record.msg)
+        if len(self.head) < HEAD_LINES:
+            self.head.append(line)
+        else:
+            if len(self.tail) == self.tail.maxlen:
+                self.skipped += 1
+            self.tail.append(line)
+        self._dirty = True
+        if time.monotonic() - self._last_flush >= self.flush_seconds and not db.in_transaction():
+            self.save()
+
+    def line(self, record: logging.LogRecord) -> str:
+        at = fmt.to_local(_utc(record.created), self.zone)
+        level = {"WARNING": "PERINGATAN", "ERROR": "GALAT", "CRITICAL": "GALAT"}.get(record.levelname, "")
+        text = record.getMessage()
+        if record.exc_info and record.levelno >= logging.ERROR:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        return f"{at:%H:%M:%S} {level + ' ' if level else ''}{text}"
+
+    def text(self) -> str:
+        lines = list(self.head)
+        if self.skipped:
+            lines.append(f"... ({self.skipped} baris dilewati / lines skipped) ...")
+        lines.extend(self.tail)
+        return "\n".join(lines)
+
+    def save(self) -> None:
+        """Write the lines so far to the run's row (outside any transaction)."""
+        if not self._dirty:
+            return
+        self._flushing.on = True
+        try:
+            JobRun.update(log=self.text()).where(JobRun.id == self.run_id).execute()
+            self._dirty = False
+        finally:
+            self._flushing.on = False
+            self._last_flush = time.monotonic()
+
+
+@contextmanager
+def capture(run_id: int, zone: str) -> Iterator[RunLogHandler]:
+    """Collect the current thread's INFO+ records into the run's log while the block runs."""
+    handler = RunLogHandler(run_id, threading.get_ident(), zone)
+    for name in CAPTURED_LOGGERS:  # INFO lines must exist even when logging is not configured
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    _current.run_id = run_id
+    try:
+        yield handler
+    finally:
+        _current.run_id = None
+        root.removeHandler(handler)
+
+
+def _utc(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC)

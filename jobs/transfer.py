@@ -1,0 +1,59 @@
+"""Small helpers every partner job shares: local folders, the SFTP client, today in WITA,
+and named counters (batch numbers, file sequences) that survive restarts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from core import fmt
+from core.context import AppContext
+from core.db import write_tx
+from jobs.sftp.client import SftpClient
+from models import Counter
+
+LABELS = {"bpjs": "BPJS Ketenagakerjaan", "bank": "Bank NTT"}
+
+
+def open_sftp(ctx: AppContext, partner: str) -> SftpClient:
+    """The partner's SFTP client (tests tune its retries through ctx.extras["sftp_options"])."""
+    return SftpClient(ctx.settings.partner(partner), **ctx.extras.get("sftp_options", {}))
+
+
+def local_dir(ctx: AppContext, kind: str, partner: str) -> Path:
+    """work_dir/<kind>/<partner>: staging, archive, quarantine or outgoing."""
+    folder = ctx.settings.work_dir / kind / partner
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def move_aside(path: Path, folder: Path, tag: str) -> Path:
+    """Move a local file into `folder`, never over another one (a tag goes before the suffix)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.exists() and target.resolve() != path.resolve():
+        target = folder / f"{path.stem}.{tag}{path.suffix}"
+    if target.resolve() != path.resolve():
+        shutil.move(str(path), target)
+    return target
+
+
+def today(ctx: AppContext) -> dt.date:
+    return fmt.local_today(ctx.settings.timezone)
+
+
+def local_time(ctx: AppContext, utc: dt.datetime) -> dt.datetime:
+    return fmt.to_local(utc, ctx.settings.timezone)
+
+
+def next_counter(name: str, step: int = 1) -> int:
+    """Add `step` to the named counter and return its new value (call inside or outside a tx)."""
+    with write_tx():
+        Counter.insert(name=name, value=0).on_conflict_ignore().execute()
+        Counter.update(value=Counter.value + step).where(Counter.name == name).execute()
+        return Counter.get_by_id(name).value
+
+
+def partner_label(partner: str) -> str:
+    return LABELS.get(partner, partner)
