@@ -81,6 +81,7 @@ def pull_files(ctx: AppContext, log: logging.Logger, inbound: Inbound) -> JobRes
         log.info("Melanjutkan berkas %s yang terputus di baris %d", pending.name,
                  pending.applied_through_line or 0)
         _resume(ctx, log, inbound, pending, result)
+    _tidy_staging(ctx, inbound)
     layout = ctx.layouts[inbound.file_type]
     with open_sftp(ctx, inbound.partner) as sftp:
         remote_files = [f for f in sftp.list_files(layout.file_name.glob) if layout.match_name(f.name)]
@@ -234,6 +235,20 @@ def _finish_remote(ctx: AppContext, inbound: Inbound, sftp: SftpClient, name: st
         BatchFile.update(local_path=str(archived)).where(BatchFile.id == batch_file.id).execute()
     if local.exists() and (recorded is None or local.resolve() != recorded.resolve()):
         local.unlink()  # a second copy of a file already kept
+
+
+def _tidy_staging(ctx: AppContext, inbound: Inbound) -> None:
+    """Local copies of files already dealt with but still in staging (a crash after the remote step)."""
+    staging = local_dir(ctx, "staging", inbound.partner)
+    done = BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
+                                    BatchFile.status != "RECEIVED",
+                                    BatchFile.local_path.startswith(str(staging)))
+    for batch_file in done:
+        path = Path(batch_file.local_path)
+        if path.parent == staging and path.exists():
+            kind = "quarantine" if batch_file.status == "REJECTED" else "archive"
+            moved = move_aside(path, local_dir(ctx, kind, inbound.partner), f"f{batch_file.id}")
+            BatchFile.update(local_path=str(moved)).where(BatchFile.id == batch_file.id).execute()
 
 
 def _reject(ctx: AppContext, log: logging.Logger, inbound: Inbound, sftp: SftpClient, name: str, got: Any,
