@@ -1,0 +1,90 @@
+"""`serve` (also: no command): the web app, the scheduler and the embedded SFTP server.
+
+On an empty database with `seed_demo_data` on (the default), it fills the demo data and
+creates an `admin` user whose one-time password is printed once, here, and must be
+changed at first login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from core.context import AppContext
+from core.users import create_user, one_time_password, password_problem
+from models import Claim, Role, User
+
+log = logging.getLogger(__name__)
+SECRET_FILE = "session_secret"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="aplikasi web, penjadwal dan server SFTP bawaan / "
+                           "web app, scheduler and embedded SFTP server")
+    serve.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
+    from nicegui import app, ui
+
+    from jobs.service import start_background, stop_background
+    from ui.app import build
+
+    ctx.open_database()
+    if ctx.settings.seed_demo_data:
+        seed_if_empty(ctx)
+    build(ctx)
+    app.on_startup(lambda: start_background(ctx))
+    app.on_shutdown(lambda: stop_background(ctx))
+    web = ctx.settings.web
+    ui.run(host=web.host, port=web.port, reload=False, show=False, title="Santunan NTT", language="id",
+           favicon="🌾", storage_secret=session_secret(ctx), show_welcome_message=False,
+           session_middleware_kwargs={"max_age": None, "same_site": "lax"})
+    return 0
+
+
+def session_secret(ctx: AppContext) -> str:
+    """The configured secret (`env:NAME`), else one generated once and kept in work_dir (mode 0600)."""
+    if ctx.settings.web.session_secret:
+        return ctx.settings.web.session_secret
+    path = Path(ctx.settings.work_dir) / SECRET_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    secret = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secret)
+    log.info("kunci sesi baru dibuat di %s / new session secret written", path)
+    return secret
+
+
+def seed_if_empty(ctx: AppContext) -> None:
+    """Demo claims and an `admin` with a one-time password, on a database with no claims and no users."""
+    if Claim.select().exists() or User.select().exists():
+        return
+    from core.demo import generate
+
+    written = generate(ctx.settings.demo_claims, seed=1, reference=ctx.reference,
+                       approval_threshold=ctx.settings.approval_threshold)
+    log.info("data demo: %d klaim dibuat / demo claims written", written)
+    password = one_time_password()
+    while password_problem(password, "admin"):  # random, so practically never; but never refused
+        password = one_time_password()
+    create_user("admin", password, Role.ADMIN, full_name="Administrator", created_by="serve",
+                must_change_password=True)
+    # The one place the password is ever shown: the operator who started the app.
+    print("\n" + "=" * 72)
+    print("Pengguna 'admin' dibuat / user 'admin' created")
+    print(f"  Kata sandi sekali pakai / one-time password:  {password}")
+    print("  Wajib diganti saat pertama masuk / must be changed at first login")
+    print(f"  Buka / open: http://{ctx.settings.web.host}:{ctx.settings.web.port}/login")
+    print("=" * 72 + "\n", flush=True)

@@ -1,0 +1,82 @@
+import datetime as dt
+
+from nicegui import ui
+from nicegui.testing import User
+
+from core import fmt
+from models import Alert, Claim, ClaimStatus, JobRun, utcnow
+from tests.factories import make_claim
+from tests.ui.conftest import login
+
+S = ClaimStatus
+
+
+async def test_status_cards_show_count_and_total_per_status(accounts, user: User):
+    for _ in range(3):
+        make_claim(S.READY, approved_amount=2_000_000)
+    make_claim(S.PAID, approved_amount=42_000_000)
+    await login(user, "viewer")
+    for status in S.ALL:
+        n = Claim.select().where(Claim.status == status).count()
+        card = user.find(marker=f"status-count-{status}").elements.pop()
+        assert card.text == fmt.number(n)
+    await user.should_see("Rp 6.000.000")
+    await user.should_see("Siap Dibayar")
+    await user.should_see("Berhasil Dibayar")
+
+
+async def test_status_card_opens_its_queue(accounts, user: User):
+    make_claim(S.ON_HOLD, hold_reason="cek")
+    await login(user, "viewer")
+    user.find(marker="status-card-ON_HOLD").click()
+    await user.should_see(marker="claims-table", retries=30)
+    table = user.find(ui.table).elements.pop()
+    assert [r["status"] for r in table.rows] == [S.ON_HOLD]
+
+
+async def test_claims_past_the_payment_duty_are_counted(accounts, user: User):
+    late = make_claim(S.READY, approved_amount=3_000_000)
+    Claim.update(received_at=utcnow() - dt.timedelta(days=30)).where(Claim.id == late.id).execute()
+    make_claim(S.READY)  # received now: in time
+    paid = make_claim(S.PAID)
+    Claim.update(received_at=utcnow() - dt.timedelta(days=30)).where(Claim.id == paid.id).execute()
+    await login(user, "viewer")
+    await user.should_see("1 klaim belum dibayar, total Rp 3.000.000")
+    await user.should_see(late.claim_no)
+
+
+async def test_chart_shows_paid_amounts_per_kabupaten(accounts, user: User):
+    make_claim(S.PAID, kabupaten_code="5305", approved_amount=10_000_000)
+    make_claim(S.PAID, kabupaten_code="5305", approved_amount=5_000_000)
+    make_claim(S.PAID, kabupaten_code="5371", approved_amount=1_000_000)
+    await login(user, "viewer")
+    chart = user.find(ui.echart).elements.pop()
+    assert chart.options["xAxis"]["data"] == ["Kab. Alor", "Kota Kupang"]
+    assert chart.options["series"][0]["data"] == [15.0, 1.0]
+    assert chart.options["series"][1]["data"] == [2, 1]
+
+
+async def test_last_job_outcomes_and_open_alerts_are_shown(accounts, user: User):
+    JobRun.create(job="bank_pull", trigger="schedule", outcome="FAILED", finished_at=utcnow(),
+                  error="Kunci host server bank berubah: hubungi Bank NTT sebelum menjalankan lagi")
+    JobRun.create(job="bpjs_pull", trigger="schedule", outcome="SUCCEEDED", finished_at=utcnow())
+    Alert.create(kind="job_failed", subject="Ambil hasil bank gagal", message="Kunci host berubah")
+    Alert.create(kind="x", subject="Sudah ditangani", message="-", acknowledged_at=utcnow())
+    await login(user, "viewer")
+    await user.should_see("Kunci host server bank berubah")
+    await user.should_see("Gagal")
+    await user.should_see("Berhasil")
+    await user.should_see("belum pernah berjalan")
+    await user.should_see("Peringatan terbuka (1)")
+    await user.should_see("Ambil hasil bank gagal")
+    await user.should_not_see("Sudah ditangani")
+    await user.should_see(marker="alert-count")
+
+
+async def test_english_switch_translates_the_frame_and_statuses(accounts, user: User):
+    await login(user, "viewer")
+    user.find(marker="language").click()
+    user.find("English").click()
+    await user.should_see("Dashboard", retries=30)
+    await user.should_see("Ready for payout")
+    await user.should_see("Times in WITA")
