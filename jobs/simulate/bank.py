@@ -71,7 +71,7 @@ def answer_instructions(settings: Settings, layouts: Layouts, *, inbox: Path, ou
             cut = len(results) // 2
             bank.write(check.header["file_id"], results[:cut])
             bank.write(check.header["file_id"], results[cut:])
-        else:
+        elif results:  # nothing new in a file sent twice: nothing to answer
             bank.write(check.header["file_id"], results)
         for result in results:
             totals[result["status"]] += 1
@@ -133,6 +133,7 @@ class _Bank:
         self.outbox.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.outbox.parent, prefix=".simulasi-") as tmp:
             written = write_file(self.layout, Path(tmp) / name, header, results)
+            written.path.chmod(0o644)  # readable by the SFTP user (the layout engine writes 0600)
             os.replace(written.path, self.outbox / name)
         self.written.append(self.outbox / name)
         return self.outbox / name

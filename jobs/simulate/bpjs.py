@@ -59,6 +59,7 @@ def drop_verified_claims(settings: Settings, layout: Layout, reference: Referenc
         path = write_file(layout, Path(tmp) / name, header, records).path
         if bad:
             _spoil(path, layout, rnd.sample(range(len(records)), bad), rnd)
+        path.chmod(0o644)  # readable by the SFTP user (the layout engine writes 0600)
         os.replace(path, folder / name)  # appears whole in the outbox
     state.save()
     return Dropped(folder / name, len(records), bad, gen.revisions)
