@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.db import write_tx
+from core.db import bulk_insert, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
 
 S = ClaimStatus
@@ -115,13 +115,13 @@ def transition_many(claim_ids: list[int], from_status: str, to_status: str, *, a
                        .execute())
             if updated != len(ids):
                 raise ConcurrentChange(f"{len(ids) - updated} dari {len(ids)} klaim", from_status)
-            ClaimEvent.insert_many([
+            bulk_insert(ClaimEvent, [  # executemany: peewee's insert_many builds SQL per row
                 {"claim": cid, "at": now, "actor": actor, "action": action, "from_status": from_status,
                  "to_status": to_status, "reason": reason,
                  "details": json.dumps(details[cid], default=str, ensure_ascii=False)
                  if cid in details else None}
                 for cid in ids
-            ]).execute()
+            ])
     return len(claim_ids)
 
 
