@@ -140,10 +140,12 @@ class Intake:
         return known
 
     def _paying_cases(self, case_nos: set[str]) -> dict[tuple[str, str], str]:
-        query = (Claim.select(Claim.case_no, Claim.benefit_type, Claim.claim_no)
-                 .where(Claim.case_no.in_(list(case_nos)), Claim.status.in_(PAYING_STATUSES))
-                 .tuples())
-        return {(case_no, benefit): claim_no for case_no, benefit, claim_no in query}
+        # Filter the status here, not in SQL: with it SQLite may walk the status index
+        # (every READY claim) instead of the case_no one, once per chunk.
+        query = (Claim.select(Claim.case_no, Claim.benefit_type, Claim.claim_no, Claim.status)
+                 .where(Claim.case_no.in_(list(case_nos))).tuples())
+        return {(case_no, benefit): claim_no for case_no, benefit, claim_no, status in query
+                if status in PAYING_STATUSES}
 
     def _ids(self, claim_nos: list[str]) -> dict[str, int]:
         return dict(Claim.select(Claim.claim_no, Claim.id).where(Claim.claim_no.in_(claim_nos)).tuples())

@@ -152,7 +152,7 @@ def _record(ctx: AppContext, log: logging.Logger, lines: list[dict[str, Any]],
     bulk_insert(PayoutInstruction, rows)
     crashpoints.hit("bank_push.mid_record")
     ids = [row["claim"] for row in rows]
-    transition_many(ids, S.READY, S.INSTRUCTED, actor=ACTOR, action="INSTRUCTED",
+    transition_many(ids, S.READY, S.INSTRUCTED, actor=ACTOR, action="INSTRUCTED", chunk=5000,
                     details={row["claim"]: {"instruction_id": row["instruction_id"], "batch_id": batch_id}
                              for row in rows},
                     batch_id=batch_id, bank_reference=None, paid_date=None, failure_code=None)

@@ -1,0 +1,182 @@
+"""Benchmark of the payout cycle's two heavy steps (issue 5: figures, not timed tests).
+
+    .venv/bin/python benchmarks/cycle.py [--records 100000] [--database URL]
+
+1. Ingest: a VERIFIED_CLAIMS file of N records goes through `bpjs_pull` as in production
+   (SFTP download from the embedded server, whole-file check, parse, validate, apply with
+   pre-payout checks, one event per claim, archive), beside a bare `csv.reader` +
+   `sqlite3.executemany` of the same rows into a table of the same columns, in the same
+   run. Target: ingest at most 3x the bare pass.
+2. `bank_push` of the N READY claims: record the batch and its instructions, move every
+   claim to INSTRUCTED with its event, write the file from the recorded rows, upload it.
+   Target: at most 10 s for 100,000.
+
+Runs in a temporary folder; SQLite unless --database names a PostgreSQL database (the
+tables are dropped and created again there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import logging
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.context import build_context
+from core.db import bulk_insert, drop_all, init_db, write_tx
+from core.demo import FIRST_MEN, FIRST_WOMEN, SURNAMES
+from core.layout import write_file
+from core.settings import load_settings
+from jobs.runner import run_job
+from jobs.sftp.keys import ensure_keys
+from jobs.sftp.server import EmbeddedSftpServer
+from jobs.simulate.bpjs import nik
+from models import Claim, ClaimStatus
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--database", default=None,
+                        help="postgresql://... (default: SQLite in a temp folder)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger().handlers[0].setLevel(logging.WARNING)  # the jobs log INFO lines into their runs
+    with tempfile.TemporaryDirectory(prefix="santunan-bench-") as tmp:
+        return run(Path(tmp), args.records, args.database)
+
+
+def run(tmp: Path, n: int, database: str | None) -> int:
+    settings, server = start(tmp, database)
+    ctx = build_context(settings)
+    try:
+        layout = ctx.layouts["VERIFIED_CLAIMS"]
+        outbox = settings.embedded_sftp.root / "bpjs" / "outbox"
+        path = write_file(layout, tmp / "BPJSTK_KLAIM_20261123_01.txt", header(settings), records(n)).path
+        size_mb = path.stat().st_size / 1e6
+        kind = "SQLite" if settings.is_sqlite else "PostgreSQL"
+        print(f"VERIFIED_CLAIMS: {n:,} records, {size_mb:.1f} MB ({kind})")
+        bare = bare_pass(path, tmp / "bare.db", layout.field_names)
+        print(f"  bare csv.reader + sqlite3.executemany: {bare:6.2f} s")
+        floor = bare_into_claim_table(path, tmp / "floor.db", layout.field_names)
+        print(f"  the same, into the app's claim table with its indexes (SQLite): {floor:6.2f} s")
+        path.replace(outbox / path.name)
+        ctx.open_database()
+        if not settings.is_sqlite:
+            drop_all(ctx.database)
+            ctx.database = init_db(settings.database)
+        ctx.extras["sftp_options"] = {"retries": 0}
+        started = time.perf_counter()
+        pulled = run_job(ctx, "bpjs_pull")
+        ingest = time.perf_counter() - started
+        assert pulled.outcome == "SUCCEEDED", pulled.error
+        ready = Claim.select().where(Claim.status == ClaimStatus.READY).count()
+        print(f"  bpjs_pull (download, check, parse, validate, apply, events): {ingest:6.2f} s "
+              f"= {n / ingest:,.0f} records/s, {ingest / bare:.1f}x bare (target <= 3x), "
+              f"{ingest / floor:.1f}x the claim-table floor")
+        started = time.perf_counter()
+        pushed = run_job(ctx, "bank_push")
+        push = time.perf_counter() - started
+        assert pushed.outcome == "SUCCEEDED", pushed.error
+        print(f"  bank_push of {ready:,} READY claims (record, instruct, write, upload): {push:6.2f} s "
+              f"(target <= 10 s for 100,000)")
+    finally:
+        server.stop()
+    missed = [what for what, ok in (("ingest <= 3x bare", ingest <= 3 * bare),
+                                    ("bank_push <= 10 s per 100k", push <= 10 * ready / 100_000)) if not ok]
+    print("targets missed: " + ", ".join(missed) if missed else "all targets met")
+    return 1 if missed else 0
+
+
+def start(tmp: Path, database: str | None):
+    base = load_settings(None, environ={})
+    settings = dataclasses.replace(
+        base, work_dir=tmp / "data", database=database or f"sqlite:///{tmp / 'santunan.db'}",
+        approval_threshold=10**12,  # every claim payable without a second person, so all 100k go out
+        embedded_sftp=dataclasses.replace(base.embedded_sftp, root=tmp / "sftp_drops", port=0))
+    server = EmbeddedSftpServer(settings)
+    server.start()
+    keys = ensure_keys(settings, port=server.port)
+    partners = {name: dataclasses.replace(p, sftp=dataclasses.replace(
+        p.sftp, port=server.port, username=name, private_key=keys.client_key, known_hosts=keys.known_hosts))
+        for name, p in settings.partners.items()}
+    import types
+
+    return dataclasses.replace(settings, partners=types.MappingProxyType(partners)), server
+
+
+def header(settings) -> dict:
+    return {"file_id": "BPJS-BENCH-1", "created_at": dt.datetime(2026, 11, 23, 1, 0, tzinfo=WITA),
+            "sender": settings.partner("bpjs").id, "receiver": settings.organisation_id}
+
+
+def records(n: int):
+    """Payable claims: STMB instalments (several per case) and one-off benefits, all with accounts."""
+    rnd = random.Random(5)
+    kabupaten = [f"53{k:02d}" for k in range(1, 22)] + ["5371"]
+    made = case = 0
+    while made < n:
+        case += 1
+        kab = rnd.choice(kabupaten)
+        woman = rnd.random() < 0.35
+        name = f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {rnd.choice(SURNAMES)}"
+        worker_nik = nik(kab, rnd, woman)
+        instalments = rnd.randint(1, 4) if rnd.random() < 0.6 else 1
+        benefit = "JKK_STMB" if instalments > 1 else rnd.choice(("JKK_CACAT", "JKK_PENGGANTIAN_BIAYA"))
+        for _ in range(min(instalments, n - made)):
+            made += 1
+            amount = 1_000_000 if benefit == "JKK_STMB" else rnd.randrange(300_000, 5_000_000, 50_000)
+            yield {"claim_no": f"KLM-202611-{made:08d}", "revision": 1, "case_no": f"KSS-2026-{case:07d}",
+                   "kpj": f"{27_000_000_000 + case:011d}", "nik": worker_nik, "worker_name": name,
+                   "kabupaten_code": kab, "occupation": "NELAYAN", "accident_date": dt.date(2026, 9, 1),
+                   "benefit_type": benefit, "decision": "APPROVED", "approved_amount": amount,
+                   "decision_reason": None, "beneficiary_name": name, "beneficiary_relation": "SELF",
+                   "beneficiary_nik": worker_nik, "bank_code": "130",
+                   "account_no": f"{rnd.randint(10**9, 10**12 - 1)}",
+                   "verified_at": dt.datetime(2026, 11, 22, 9, 0, tzinfo=WITA)}
+
+
+def bare_pass(path: Path, db_path: Path, names: tuple[str, ...]) -> float:
+    """The floor: split lines and insert them, no validation, no business rules."""
+    started = time.perf_counter()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"CREATE TABLE claim (id INTEGER PRIMARY KEY, {', '.join(names)})")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = (row[1:] for row in csv.reader(f, delimiter="|") if row and row[0] == "D")
+        with conn:
+            conn.executemany(f"INSERT INTO claim ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                             rows)
+    conn.close()
+    return time.perf_counter() - started
+
+
+def bare_into_claim_table(path: Path, db_path: Path, names: tuple[str, ...]) -> float:
+    """A second floor: the same rows into the real `claim` table (its indexes), no rules."""
+    database = init_db(f"sqlite:///{db_path}")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = time.perf_counter()
+    with open(path, newline="", encoding="utf-8") as f, write_tx():
+        rows = [{**dict(zip(names, row[1:], strict=True)), "status": "READY", "status_changed_at": now,
+                 "updated_at": now, "received_at": now, "flagged": False, "report_pending": False}
+                for row in csv.reader(f, delimiter="|") if row and row[0] == "D"]
+        for row in rows:
+            row["decision_reason"] = row["decision_reason"] or None
+        bulk_insert(Claim, rows)
+    elapsed = time.perf_counter() - started
+    database.close()
+    return elapsed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
