@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from core import fmt
 from core.context import AppContext
 from jobs.registry import JOBS
 from models import JobRun, db
@@ -42,6 +43,8 @@ def start_scheduler(ctx: AppContext, *, triggers: dict[str, BaseTrigger] | None 
     """
     settings = ctx.settings
     grace = int(settings.job_defaults.misfire_grace_hours * 3600)
+    # "Running job ... executed successfully" every 45 s drowns the log; runs are in JobRun.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=settings.timezone, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": grace})
     for job_id in JOBS:
@@ -55,14 +58,15 @@ def start_scheduler(ctx: AppContext, *, triggers: dict[str, BaseTrigger] | None 
         from jobs.watch import watch_overdue
 
         scheduler.add_job(_in_thread(watch_overdue), IntervalTrigger(minutes=WATCH_EVERY_MINUTES),
-                          args=(ctx,), id="watch_overdue", next_run_time=dt.datetime.now(dt.UTC))
+                          args=(ctx,), id="watch_overdue", name="watch_overdue",
+                          next_run_time=dt.datetime.now(dt.UTC))
         if settings.embedded_sftp.enabled and settings.embedded_sftp.simulate:
             from jobs.simulate.schedule import demo_tasks
 
             now = dt.datetime.now(dt.UTC)
             for task in demo_tasks(ctx):
                 scheduler.add_job(_in_thread(task.func), IntervalTrigger(seconds=task.every_seconds),
-                                  args=task.args, id=task.id,
+                                  args=task.args, id=task.id, name=task.id,
                                   next_run_time=now + dt.timedelta(seconds=task.first_after_seconds))
     ctx.extras["scheduler"] = scheduler
     ctx.extras["schedule_retry"] = _retry_hook(ctx, scheduler)
@@ -129,8 +133,9 @@ def _retry_hook(ctx: AppContext, scheduler: AsyncIOScheduler) -> Callable[[JobRu
     def schedule_retry(run: JobRun, delay: float) -> None:
         at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
         scheduler.add_job(_retry, DateTrigger(at), args=(ctx, run.job, run.id),
-                          id=f"retry-{run.job}-{run.id}", misfire_grace_time=None)
-        log.info("Percobaan ulang %s dijadwalkan pukul %s UTC", run.job, f"{at:%H:%M:%S}")
+                          id=f"retry-{run.job}-{run.id}", name=f"retry-{run.job}", misfire_grace_time=None)
+        log.info("Percobaan ulang %s dijadwalkan pukul %s", run.job,
+                 f"{fmt.to_local(at, ctx.settings.timezone):%H:%M:%S} {fmt.zone_name(ctx.settings.timezone)}")
 
     return schedule_retry
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 BPJS_EVERY_MINUTES = 5
 BANK_EVERY_SECONDS = 45
 JOB_EVERY_MINUTES = {"bpjs_pull": 3, "bank_push": 3, "bank_pull": 2, "bpjs_push": 5}
+FIRST_RUN_SECONDS = {"bpjs_pull": 15, "bank_push": 25, "bank_pull": 50, "bpjs_push": 65}
 MAX_WAITING_FILES = 3  # BPJS stops dropping while the app is not picking its files up
 
 
@@ -34,11 +35,17 @@ class DemoTask:
 
 
 def demo_tasks(ctx: AppContext) -> list[DemoTask]:
-    """What the scheduler runs on an interval in demo mode (it owns the triggers)."""
-    tasks = [DemoTask("demo_bpjs", demo_bpjs_drop, (ctx,), BPJS_EVERY_MINUTES * 60, 20),
-             DemoTask("demo_bank", demo_bank_answer, (ctx,), BANK_EVERY_SECONDS, 30)]
-    for offset, (job_id, minutes) in enumerate(JOB_EVERY_MINUTES.items()):
-        tasks.append(DemoTask(f"demo_{job_id}", demo_run, (ctx, job_id), minutes * 60, 60 + 20 * offset))
+    """What the scheduler runs on an interval in demo mode (it owns the triggers).
+
+    The first turn is chained within about a minute of start: BPJS drops a file, the app
+    takes it in and sends the READY claims, the bank answers, the app reconciles and
+    reports to BPJS.
+    """
+    tasks = [DemoTask("demo_bpjs", demo_bpjs_drop, (ctx,), BPJS_EVERY_MINUTES * 60, 5),
+             DemoTask("demo_bank", demo_bank_answer, (ctx,), BANK_EVERY_SECONDS, 35)]
+    for job_id, minutes in JOB_EVERY_MINUTES.items():
+        tasks.append(DemoTask(f"demo_{job_id}", demo_run, (ctx, job_id), minutes * 60,
+                              FIRST_RUN_SECONDS[job_id]))
     log.info("Mitra demo aktif: BPJS mengirim berkas tiap %d menit, bank menjawab dalam %d detik",
              BPJS_EVERY_MINUTES, BANK_EVERY_SECONDS)
     return tasks
