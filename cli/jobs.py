@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def list_jobs(args: argparse.Namespace, ctx: AppContext) -> int:
     ctx.open_database()
     zone = ctx.settings.timezone
-    print(f"{'TUGAS':<10} {'JADWAL (' + fmt.zone_name(zone) + ')':<17} {'BERIKUTNYA':<24} HASIL TERAKHIR")
+    print(f"{'TUGAS':<10} {'JADWAL (' + fmt.zone_name(zone) + ')':<17} {'BERIKUTNYA':<28} HASIL TERAKHIR")
     for info in job_infos(ctx):
         next_run = fmt.datetime(info.next_run_at, zone=zone) if info.next_run_at else "-"
         if info.paused:
@@ -50,7 +50,7 @@ def list_jobs(args: argparse.Namespace, ctx: AppContext) -> int:
         last = info.running or info.last_run
         outcome = (f"{OUTCOMES.get(last.outcome, last.outcome)}, {fmt.datetime(last.started_at, zone=zone)}"
                    if last else "belum pernah")
-        print(f"{info.id:<10} {info.cron:<17} {next_run:<24} {outcome}")
+        print(f"{info.id:<10} {info.cron:<17} {next_run:<28} {outcome}")
         print(f"{'':<10} {info.label}")
     return 0
 
