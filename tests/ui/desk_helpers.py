@@ -8,11 +8,13 @@ browser test.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 from core.context import AppContext, build_context
 from core.settings import load_settings
@@ -33,6 +35,7 @@ class FakeJob:
             self.gate.set()
         self.failure: JobError | None = None
         self.counts = {"records": 3}
+        self.effect: Callable[[], None] | None = None  # what the run does to the database, if anything
 
     def __call__(self, ctx: AppContext, log: logging.Logger) -> JobResult:
         log.info("langkah 1: menyambung ke server")
@@ -42,6 +45,8 @@ class FakeJob:
         log.info("langkah 3: selesai")
         if self.failure is not None:
             raise self.failure
+        if self.effect is not None:
+            self.effect()
         return JobResult(counts=dict(self.counts))
 
     def release(self) -> None:
@@ -72,3 +77,11 @@ def finished_run(job: str, outcome: str = "SUCCEEDED", *, seconds: int = 65, **f
 def app_ctx() -> AppContext:
     """A context on the same configuration as the app under test (SANTUNAN_CONFIG of `app_config`)."""
     return build_context(load_settings(os.environ["SANTUNAN_CONFIG"], environ={}))
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until `check()` holds (a page's async handlers are still running), or fail."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)

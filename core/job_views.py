@@ -1,0 +1,174 @@
+"""Read queries of the jobs pages: the jobs at a glance, run history, one run, failures by cause.
+
+Synchronous database work, called from the UI through `run.io_bound`. Runs are few (four
+jobs, a handful of runs a day), so the history pages with LIMIT/OFFSET on the
+(job, started_at) and (outcome, started_at) indexes answer at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import JOIN, fn
+
+from core.context import AppContext
+from jobs.registry import JOBS, job_infos
+from models import BatchFile, JobRun, User, utcnow
+
+FAILURE_WINDOW_DAYS = 30
+RUN_SORTS = {"started_at": JobRun.started_at, "job": JobRun.job, "outcome": JobRun.outcome, "id": JobRun.id}
+BAD_RECORDS = "bad_records"  # not a failure cause: runs that succeeded but skipped bad records
+
+
+@dataclass(frozen=True)
+class JobView:
+    """One job as the jobs page shows it (plain values: compared between polls)."""
+
+    id: str
+    partner: str
+    cron: str
+    enabled: bool
+    next_run_at: dt.datetime | None
+    paused_by: str | None
+    paused_at: dt.datetime | None
+    pause_reason: str | None
+    last: dict[str, Any] | None  # the latest finished run, as `run_row`
+    running: dict[str, Any] | None  # the run in progress, as `run_row`
+
+
+def jobs_overview(ctx: AppContext) -> list[JobView]:
+    """Every job with its schedule, next run, pause, last outcome and duration, and a run in progress."""
+    views = []
+    for info in job_infos(ctx):
+        pause = info.paused
+        views.append(JobView(
+            id=info.id, partner=info.partner, cron=info.cron, enabled=info.enabled,
+            next_run_at=info.next_run_at,
+            paused_by=pause.paused_by if pause else None, paused_at=pause.paused_at if pause else None,
+            pause_reason=pause.reason if pause else None,
+            last=run_row(info.last_run, _username(info.last_run)) if info.last_run else None,
+            running=run_row(info.running, _username(info.running)) if info.running else None))
+    return views
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    job: str | None = None
+    outcome: str | None = None
+    trigger: str | None = None
+    cause: str | None = None
+
+
+def runs_page(f: RunFilter, *, page: int = 1, per_page: int = 25, sort_by: str = "started_at",
+              descending: bool = True) -> tuple[list[dict[str, Any]], int]:
+    """One page of the run history and the number of runs matching."""
+    query = (JobRun.select(JobRun, User.username.alias("username"))
+             .join(User, JOIN.LEFT_OUTER, on=(JobRun.user == User.id)))
+    where = [c for c in (
+        JobRun.job == f.job if f.job else None, JobRun.outcome == f.outcome if f.outcome else None,
+        JobRun.trigger == f.trigger if f.trigger else None, _cause_condition(f.cause)) if c is not None]
+    if where:
+        query = query.where(*where)
+    total = query.count()
+    column = RUN_SORTS.get(sort_by, JobRun.started_at)
+    order = [column.desc(), JobRun.id.desc()] if descending else [column.asc(), JobRun.id.asc()]
+    rows = query.order_by(*order).paginate(max(1, page), per_page).objects()
+    return [run_row(r, r.username) for r in rows], total
+
+
+@dataclass
+class RunDetail:
+    run: dict[str, Any]
+    log: str
+    error: str | None
+    retry_of: dict[str, Any] | None
+    retries: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    later_success: dict[str, Any] | None = None  # a newer successful run of the same job
+
+
+def run_detail(run_id: int) -> RunDetail | None:
+    run = JobRun.get_or_none(JobRun.id == run_id)
+    if run is None:
+        return None
+    retry_of = JobRun.get_or_none(JobRun.id == run.retry_of_id) if run.retry_of_id else None
+    retries = JobRun.select().where(JobRun.retry_of == run.id).order_by(JobRun.id)
+    files = (BatchFile.select(BatchFile.id, BatchFile.name, BatchFile.direction, BatchFile.status,
+                              BatchFile.record_count, BatchFile.error_count)
+             .where(BatchFile.job_run == run.id).order_by(BatchFile.id).dicts())
+    later = (JobRun.select().where(JobRun.job == run.job, JobRun.id > run.id,
+                                   JobRun.outcome.in_(("SUCCEEDED", "SUCCEEDED_WITH_WARNINGS")))
+             .order_by(JobRun.id).first())
+    return RunDetail(
+        run=run_row(run, _username(run)), log=run.log or "", error=run.error,
+        retry_of=run_row(retry_of, _username(retry_of)) if retry_of else None,
+        retries=[run_row(r, _username(r)) for r in retries], files=list(files),
+        later_success=run_row(later, _username(later)) if later else None)
+
+
+def run_progress(run_id: int) -> tuple[str, str, str | None, str | None] | None:
+    """(outcome, log, error, error_cause) of a run, for live display while it runs."""
+    row = (JobRun.select(JobRun.outcome, JobRun.log, JobRun.error, JobRun.error_cause)
+           .where(JobRun.id == run_id).tuples().first())
+    return tuple(row) if row else None  # type: ignore[return-value]
+
+
+def failures_by_cause(days: int = FAILURE_WINDOW_DAYS,
+                      now: dt.datetime | None = None) -> list[tuple[str, int]]:
+    """How often runs failed per cause over the last `days`, most frequent first.
+
+    Runs that succeeded but skipped bad records are counted as `bad_records`, because a
+    coordinator follows them up with the partner like a failure.
+    """
+    since = (now or utcnow()) - dt.timedelta(days=days)
+    counts: dict[str, int] = {}
+    failed = (JobRun.select(fn.COALESCE(JobRun.error_cause, "internal").alias("cause"), fn.COUNT(JobRun.id))
+              .where(JobRun.outcome == "FAILED", JobRun.started_at >= since)
+              .group_by(fn.COALESCE(JobRun.error_cause, "internal")).tuples())
+    for cause, n in failed:
+        counts[cause] = counts.get(cause, 0) + n
+    bad = sum(1 for (text,) in JobRun.select(JobRun.counts)
+              .where(JobRun.started_at >= since, JobRun.counts.contains(f'"{BAD_RECORDS}"')).tuples()
+              if _counts(text).get(BAD_RECORDS))
+    if bad:
+        counts[BAD_RECORDS] = bad
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def run_row(run: JobRun, username: str | None) -> dict[str, Any]:
+    finished = run.finished_at
+    seconds = (finished - run.started_at).total_seconds() if finished and run.started_at else None
+    return {"id": run.id, "job": run.job, "trigger": run.trigger, "user": username, "attempt": run.attempt,
+            "retry_of": run.retry_of_id, "started_at": run.started_at, "finished_at": finished,
+            "seconds": seconds, "outcome": run.outcome, "counts": _counts(run.counts),
+            "error_cause": run.error_cause, "error": run.error}
+
+
+def _cause_condition(cause: str | None) -> Any:
+    if not cause:
+        return None
+    if cause == BAD_RECORDS:
+        return JobRun.counts.contains(f'"{BAD_RECORDS}"')
+    return (JobRun.outcome == "FAILED") & (JobRun.error_cause == cause)
+
+
+def _username(run: JobRun | None) -> str | None:
+    if run is None or run.user_id is None:
+        return None
+    user = User.get_or_none(User.id == run.user_id)
+    return user.username if user else None
+
+
+def _counts(text: str | None) -> dict[str, int]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {k: int(v) for k, v in value.items() if isinstance(v, int)} if isinstance(value, dict) else {}
+
+
+def job_ids() -> list[str]:
+    return list(JOBS)

@@ -1,0 +1,118 @@
+import pytest
+from nicegui.testing import User
+
+from core.job_control import run_now
+from models import AuditLog, JobPause, JobRun
+from models import User as Account
+from tests.ui.conftest import login
+from tests.ui.desk_helpers import HOST_KEY_CHANGED, FakeJob, app_ctx, finished_run
+from tests.ui.desk_helpers import wait_until_no_run_is_running as wait_for_runs
+
+
+@pytest.fixture
+def fake_pull(monkeypatch, app_config):
+    job = FakeJob("bpjs_pull").install(monkeypatch)
+    yield job
+    job.release()
+    wait_for_runs()
+
+
+async def test_each_job_shows_its_schedule_in_words_next_run_and_last_outcome(accounts, user: User):
+    finished_run("bank_pull", "FAILED", seconds=125, error="Kunci host server Bank NTT berubah",
+                 error_cause="host_key_changed")
+    await login(user, "viewer")
+    await user.open("/tugas")
+    await user.should_see("setiap hari pukul 01.00 WITA")
+    await user.should_see("setiap hari tiap 2 jam dari pukul 06.00 sampai 18.00 WITA")
+    await user.should_see(marker="next-bpjs_pull", content="Berikutnya:")
+    await user.should_see(marker="last-bank_pull", content="2 mnt 5 dtk")
+    await user.should_see("Kunci host server Bank NTT berubah")
+    await user.should_see("belum pernah berjalan")
+
+
+async def test_run_now_asks_first_then_shows_the_log_live_and_says_when_done(accounts, fake_pull, user):
+    await login(user, "coordinator")
+    await user.open("/tugas")
+    user.find(marker="run-bpjs_pull").click()
+    await user.should_see(marker="confirm-dialog")
+    assert not JobRun.select().exists()  # nothing before the confirmation
+    user.find(marker="confirm-ok").click()
+    await user.should_see("langkah 2: menunggu berkas", retries=60)
+    await user.should_not_see("langkah 3: selesai")
+    run = JobRun.get()
+    assert (run.trigger, run.user.username, run.outcome) == ("manual", "coordinator", "RUNNING")
+    assert AuditLog.get(AuditLog.action == "JOB_RUN").username == "coordinator"
+    fake_pull.release()
+    await user.should_see("langkah 3: selesai", retries=60)
+    await user.should_see(marker="run-outcome", content="Berhasil", retries=30)
+    assert any("selesai: Berhasil" in message for message in user.notify.messages)
+
+
+async def test_a_run_started_elsewhere_appears_on_an_open_page(accounts, fake_pull, user: User):
+    await login(user, "viewer")
+    await user.open("/tugas")
+    run = run_now(app_ctx(), "bpjs_pull", "coordinator")
+    await user.should_see(marker=f"run-watch-{run.id}", retries=60)
+    await user.should_see("langkah 2: menunggu berkas", retries=60)
+    fake_pull.failure = HOST_KEY_CHANGED
+    fake_pull.release()
+    await user.should_see(marker="run-outcome", content="Gagal", retries=60)
+    await user.should_see(marker="run-error", content="Kunci host server Bank NTT")
+
+
+async def test_a_second_run_while_one_runs_is_refused_with_a_message(accounts, fake_pull, user: User):
+    await login(user, "coordinator")
+    await user.open("/tugas")
+    run_now(app_ctx(), "bpjs_pull", "supervisor")
+    user.find(marker="run-bpjs_pull").click()
+    await user.should_see(marker="confirm-dialog")
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="confirm-error", content="sedang berjalan", retries=30)
+    assert JobRun.select().count() == 1
+
+
+async def test_pause_and_resume_ask_first_and_are_audited(accounts, user: User):
+    await login(user, "supervisor")
+    await user.open("/tugas")
+    user.find(marker="pause-bank_push").click()
+    await user.should_see(marker="confirm-dialog")
+    user.find(marker="confirm-reason").type("Bank NTT sedang migrasi sistem")
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="paused-bank_push", content="Jadwal dijeda oleh supervisor", retries=30)
+    await user.should_see("Alasan: Bank NTT sedang migrasi sistem")
+    assert JobPause.get(JobPause.job == "bank_push").reason == "Bank NTT sedang migrasi sistem"
+    user.find(marker="resume-bank_push").click()
+    await user.should_see(marker="confirm-dialog")
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="pause-bank_push", retries=30)
+    assert not JobPause.select().exists()
+    assert [a.action for a in AuditLog.select().where(AuditLog.target == "bank_push")] == ["JOB_PAUSE",
+                                                                                           "JOB_RESUME"]
+
+
+@pytest.mark.parametrize(("role", "marker"), [("viewer", "run-bpjs_pull"), ("viewer", "pause-bpjs_pull"),
+                                              ("coordinator", "pause-bpjs_pull")])
+async def test_a_role_that_may_not_is_refused_on_the_server_and_nothing_is_written(accounts, user: User,
+                                                                                    role, marker):
+    await login(user, role)
+    await user.open("/tugas")
+    button = user.find(marker=marker)
+    assert not next(iter(button.elements)).enabled
+    audited = AuditLog.select().count()
+    button.trigger("click")  # a disabled button is only a courtesy: the handler checks again
+    await user.should_see("tidak boleh melakukan ini", retries=30)
+    await user.should_not_see(marker="confirm-dialog")
+    assert not JobRun.select().exists() and not JobPause.select().exists()
+    assert AuditLog.select().count() == audited
+
+
+async def test_a_user_demoted_while_the_page_is_open_is_refused(accounts, user: User):
+    await login(user, "coordinator")
+    await user.open("/tugas")
+    user.find(marker="run-bpjs_pull").click()
+    await user.should_see(marker="confirm-dialog")
+    Account.update(role="viewer").where(Account.username == "coordinator").execute()
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="confirm-error", content="tidak boleh melakukan ini", retries=30)
+    assert not JobRun.select().exists()
+    assert not AuditLog.select().where(AuditLog.action == "JOB_RUN").exists()
