@@ -1,0 +1,114 @@
+"""Read queries of the payout batches pages: counters, Rupiah totals, files, overdue flag, instructions.
+
+A batch's counters come from its instructions grouped by result (SENT = awaiting result,
+SUCCESS = paid, FAILED, RETURNED), one grouped query per page of batches. "Overdue" is the
+rule of the overdue watch (`jobs.watch`): delivered, some instruction still unanswered,
+`overdue_results_hours` after delivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import fn
+
+from models import BatchFile, Claim, PayoutBatch, PayoutInstruction, utcnow
+
+RESULT_COUNTERS = {"SUCCESS": "paid", "FAILED": "failed", "RETURNED": "returned", "SENT": "awaiting"}
+COUNTERS = ("instructed", "paid", "failed", "returned", "awaiting")
+
+
+@dataclass(frozen=True)
+class Overdue:
+    hours: int
+    now: dt.datetime | None = None
+
+    @property
+    def limit(self) -> dt.datetime:
+        return (self.now or utcnow()) - dt.timedelta(hours=self.hours)
+
+
+def batches_page(overdue: Overdue, *, page: int = 1, per_page: int = 25,
+                 overdue_only: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """One page of batches, newest first, each with its counters and overdue flag."""
+    query = PayoutBatch.select()
+    if overdue_only:
+        awaiting = (PayoutInstruction.select(PayoutInstruction.batch)
+                    .where(PayoutInstruction.result_status == "SENT"))
+        query = query.where(PayoutBatch.status == "DELIVERED", PayoutBatch.delivered_at <= overdue.limit,
+                            PayoutBatch.id.in_(awaiting))
+    total = query.count()
+    batches = list(query.order_by(PayoutBatch.created_at.desc(), PayoutBatch.id.desc()).paginate(max(1, page),
+                                                                                                  per_page))
+    counters = _counters([b.id for b in batches])
+    return [batch_row(b, counters.get(b.id, {}), overdue) for b in batches], total
+
+
+@dataclass
+class BatchDetail:
+    batch: dict[str, Any]
+    files: list[dict[str, Any]]
+
+
+def batch_detail(batch_id: str, overdue: Overdue) -> BatchDetail | None:
+    batch = PayoutBatch.get_or_none(PayoutBatch.batch_id == batch_id)
+    if batch is None:
+        return None
+    settled = PayoutInstruction.select(PayoutInstruction.result_file).where(
+        PayoutInstruction.batch == batch.id, PayoutInstruction.result_file.is_null(False))
+    answers = (BatchFile.file_type == "PAYOUT_RESULT") & (
+        BatchFile.id.in_(settled) | BatchFile.name.contains(f"_{batch_id}_RESULT_"))
+    files = (BatchFile.select(BatchFile.id, BatchFile.name, BatchFile.direction, BatchFile.file_type,
+                              BatchFile.status, BatchFile.record_count, BatchFile.control_total,
+                              BatchFile.created_at, BatchFile.delivered_at)
+             .where((BatchFile.id == batch.file_id) | answers).order_by(BatchFile.id).dicts())
+    return BatchDetail(batch_row(batch, _counters([batch.id]).get(batch.id, {}), overdue), list(files))
+
+
+def instructions_page(batch_id: str, *, result: str | None = None, page: int = 1,
+                      per_page: int = 25) -> tuple[list[dict[str, Any]], int]:
+    """One page of a batch's instructions with their claim and result, in file order."""
+    query = (PayoutInstruction
+             .select(PayoutInstruction.instruction_id, PayoutInstruction.beneficiary_name,
+                     PayoutInstruction.bank_code, PayoutInstruction.account_no, PayoutInstruction.amount,
+                     PayoutInstruction.result_status, PayoutInstruction.bank_reference,
+                     PayoutInstruction.value_date, PayoutInstruction.failure_code,
+                     PayoutInstruction.failure_reason, PayoutInstruction.line_no, Claim.claim_no,
+                     Claim.status.alias("claim_status"))
+             .join(PayoutBatch).switch(PayoutInstruction).join(Claim)
+             .where(PayoutBatch.batch_id == batch_id))
+    if result:
+        query = query.where(PayoutInstruction.result_status == result)
+    total = query.count()
+    rows = query.order_by(PayoutInstruction.line_no, PayoutInstruction.id).paginate(max(1, page), per_page)
+    return list(rows.dicts()), total
+
+
+def batch_row(batch: PayoutBatch, counters: dict[str, tuple[int, int]], overdue: Overdue) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": batch.id, "batch_id": batch.batch_id, "status": batch.status,
+                           "created_at": batch.created_at, "delivered_at": batch.delivered_at,
+                           "completed_at": batch.completed_at,
+                           "instructed": (batch.instruction_count, batch.total_amount)}
+    for name in RESULT_COUNTERS.values():
+        row[name] = counters.get(name, (0, 0))
+    row["overdue"] = bool(batch.status == "DELIVERED" and batch.delivered_at is not None
+                          and batch.delivered_at <= overdue.limit and row["awaiting"][0] > 0)
+    return row
+
+
+def _counters(batch_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    if not batch_ids:
+        return {}
+    rows = (PayoutInstruction
+            .select(PayoutInstruction.batch, PayoutInstruction.result_status, fn.COUNT(PayoutInstruction.id),
+                    fn.COALESCE(fn.SUM(PayoutInstruction.amount), 0))
+            .where(PayoutInstruction.batch.in_(batch_ids))
+            .group_by(PayoutInstruction.batch, PayoutInstruction.result_status).tuples())
+    out: dict[int, dict[str, tuple[int, int]]] = {}
+    for batch_id, status, count, total in rows:
+        name = RESULT_COUNTERS.get(status)
+        if name:
+            out.setdefault(batch_id, {})[name] = (int(count), int(total))
+    return out
