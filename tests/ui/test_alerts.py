@@ -1,0 +1,73 @@
+import pytest
+from nicegui.testing import User
+
+from models import Alert, AuditLog, PayoutBatch, utcnow
+from tests.ui.conftest import login
+from tests.ui.desk_helpers import finished_run
+
+
+def _alerts() -> tuple[Alert, Alert]:
+    run = finished_run("bank_push", "FAILED", error_cause="host_key_changed", error="Kunci host berubah")
+    failed = Alert.create(kind="job_failed", subject="Tugas gagal: Kirim instruksi pembayaran ke Bank NTT",
+                          message="Kunci host server Bank NTT berubah.\n\nPenyebab: host_key_changed.",
+                          job_run=run)
+    batch = PayoutBatch.create(batch_id="20261030000001", status="DELIVERED")
+    late = Alert.create(kind="overdue_results", subject="Hasil bank terlambat: batch 20261030000001",
+                        message="Batch dikirim 60 jam lalu", batch=batch)
+    Alert.create(kind="job_failed", subject="Sudah lama ditangani", message="-", acknowledged_at=utcnow(),
+                 acknowledge_note="beres")
+    return failed, late
+
+
+async def test_open_alerts_are_listed_with_kind_and_links_and_counted_in_the_frame(accounts, user: User):
+    _alerts()
+    await login(user, "viewer")
+    await user.open("/peringatan")
+    await user.should_see(marker="alerts-open-count", content="Peringatan terbuka (2)")
+    await user.should_see("Tugas gagal: Kirim instruksi pembayaran ke Bank NTT")
+    await user.should_see("Hasil bank terlambat")  # the kind's label and the subject
+    await user.should_see("Buka run")
+    await user.should_see("Buka batch")
+    await user.should_see(marker="alert-count")  # the frame's bell, linking here
+    bell = user.find(marker="alert-count").elements.pop()
+    assert bell.props["href"] == "/peringatan"
+    await user.should_see(marker="done-3", content="beres")
+
+
+async def test_acknowledge_asks_for_a_note_then_closes_the_alert(accounts, user: User):
+    failed, _ = _alerts()
+    await login(user, "coordinator")
+    await user.open("/peringatan")
+    user.find(marker=f"ack-{failed.id}").click()
+    await user.should_see(marker="confirm-dialog")
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="confirm-error", content="Alasan wajib diisi", retries=30)
+    assert Alert.get_by_id(failed.id).acknowledged_at is None
+    user.find(marker="confirm-reason").type("Kunci baru dicocokkan dengan Bank NTT; known_hosts diperbarui")
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="alerts-open-count", content="Peringatan terbuka (1)", retries=30)
+    closed = Alert.get_by_id(failed.id)
+    assert (closed.acknowledged_by.username, closed.acknowledge_note) == (
+        "coordinator", "Kunci baru dicocokkan dengan Bank NTT; known_hosts diperbarui")
+    assert AuditLog.get(AuditLog.action == "ALERT_ACK").username == "coordinator"
+    await user.should_see(marker=f"done-{failed.id}", content="Ditangani coordinator")
+
+
+async def test_no_open_alert_says_so(accounts, user: User):
+    await login(user, "viewer")
+    await user.open("/peringatan")
+    await user.should_see(marker="no-alerts")
+    await user.should_not_see(marker="alert-count")
+
+
+@pytest.mark.parametrize("role", ["viewer"])
+async def test_a_viewer_cannot_acknowledge_and_nothing_is_written(accounts, user: User, role):
+    failed, _ = _alerts()
+    await login(user, role)
+    await user.open("/peringatan")
+    button = user.find(marker=f"ack-{failed.id}")
+    assert not next(iter(button.elements)).enabled
+    button.trigger("click")
+    await user.should_see("tidak boleh melakukan ini", retries=30)
+    assert Alert.get_by_id(failed.id).acknowledged_at is None
+    assert not AuditLog.select().where(AuditLog.action == "ALERT_ACK").exists()
