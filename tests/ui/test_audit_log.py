@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+from nicegui.testing import User
+
+from core.audit import audit
+from models import AuditLog
+from tests.ui.conftest import login
+from tests.ui.desk_helpers import eventually, finished_run
+
+
+def _entries() -> None:
+    audit("CLAIM_HOLD", username="coordinator", target="KLM-1", details={"reason": "cek ahli waris"})
+    audit("FILE_DOWNLOAD", username="supervisor", target="BPJSTK_KLAIM_20261103_01.txt")
+    old = audit("APPROVE", username="supervisor", target="KLM-2")
+    AuditLog.update(at=dt.datetime(2026, 1, 10, 3, 0)).where(AuditLog.id == old.id).execute()
+    finished_run("bpjs_pull", "FAILED", error_cause="unreachable")  # a scheduled run: nobody started it
+
+
+def _rows(user: User) -> list[dict]:
+    return user.find(marker="audit-table").elements.pop().rows
+
+
+async def test_every_user_action_and_job_run_is_listed_newest_first(accounts, user: User):
+    _entries()
+    await login(user, "supervisor")
+    await user.open("/audit")
+    await user.should_see(marker="audit-count")
+    rows = _rows(user)
+    actions = [r["action"] for r in rows]
+    assert {"LOGIN", "CLAIM_HOLD", "FILE_DOWNLOAD", "APPROVE", "JOB_RUN"} <= set(actions)
+    assert actions[-1] == "APPROVE"  # January: the oldest
+    run = next(r for r in rows if r["action"] == "JOB_RUN")
+    assert (run["user"], run["target"], run["link"]) == ("sistem (jadwal)", "bpjs_pull", "/tugas/riwayat/1")
+    assert "trigger: schedule" in run["details"] and "outcome: FAILED" in run["details"]
+    hold = next(r for r in rows if r["action"] == "CLAIM_HOLD")
+    assert hold["details"] == "reason: cek ahli waris"
+
+
+async def test_filter_by_user_action_and_date(accounts, user: User):
+    _entries()
+    await login(user, "supervisor")
+    await user.open("/audit")
+    await user.should_see(marker="audit-count")
+    user.find(marker="filter-user").elements.pop().set_value("supervisor")
+    await user.should_see(marker="audit-count", content="3 catatan", retries=30)  # login, download, approve
+    assert {r["user"] for r in _rows(user)} == {"supervisor"}
+    user.find(marker="filter-action").elements.pop().set_value("APPROVE")
+    await user.should_see(marker="audit-count", content="1 catatan", retries=30)
+    user.find(marker="filter-action").elements.pop().set_value("")
+    date_from = user.find(marker="filter-from").elements.pop()
+    date_from.set_value("2026-01-10")
+    user.find(marker="filter-to").elements.pop().set_value("2026-01-10")
+    user.find(marker="filter-to").trigger("change")
+    await eventually(lambda: [r["action"] for r in _rows(user)] == ["APPROVE"])
+    user.find(marker="filter-to").elements.pop().set_value("")
+    date_from.set_value("")
+    user.find(marker="filter-user").elements.pop().set_value("__system__")  # runs nobody started
+    await eventually(lambda: [r["action"] for r in _rows(user)] == ["JOB_RUN"])
+
+
+@pytest.mark.parametrize("role", ["viewer", "coordinator"])
+async def test_below_supervisor_the_audit_log_is_refused(accounts, user: User, role):
+    _entries()
+    await login(user, role)
+    await user.open("/audit")
+    await user.should_see("Halaman ini untuk peran Supervisor atau lebih tinggi")
+    await user.should_not_see(marker="audit-table")
