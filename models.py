@@ -235,12 +235,21 @@ class Claim(BaseModel):
 
     class Meta:
         indexes = (
-            # queue pages: filter by status, newest first
-            (("status", "received_at"), False),
+            # queue pages: filter by status, newest first; the amount makes it cover the
+            # payment-duty sum of the dashboard (benchmarks/ui_queries.py)
+            (("status", "received_at", "approved_amount"), False),
             (("status", "kabupaten_code", "received_at"), False),
             (("status", "benefit_type"), False),
             (("kabupaten_code", "received_at"), False),
             (("flagged", "status"), False),
+            # queue sorts within a status (id: the tie-breaker, so PostgreSQL needs no sort either),
+            # and the dashboard's count + total per status and kabupaten
+            (("status", "approved_amount", "id"), False),
+            (("status", "worker_name", "id"), False),
+            (("status", "kabupaten_code", "approved_amount"), False),
+            (("approved_amount", "id"), False),
+            (("flagged", "received_at"), False),
+            (("batch_id",), False),  # a batch's claims (drill-down from the batches page)
             (("case_no", "benefit_type", "status"), False),
             (("received_at",), False),
             (("worker_name",), False),

@@ -172,7 +172,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'claim'
-            indexes = ((('status', 'received_at'), False), (('status', 'kabupaten_code', 'received_at'), False), (('status', 'benefit_type'), False), (('kabupaten_code', 'received_at'), False), (('flagged', 'status'), False), (('case_no', 'benefit_type', 'status'), False), (('received_at',), False), (('worker_name',), False), (('beneficiary_nik',), False), (('instruction_id',), False), (('report_pending',), False))
+            indexes = ((('status', 'received_at', 'approved_amount'), False), (('status', 'kabupaten_code', 'received_at'), False), (('status', 'benefit_type'), False), (('kabupaten_code', 'received_at'), False), (('flagged', 'status'), False), (('status', 'approved_amount', 'id'), False), (('status', 'worker_name', 'id'), False), (('status', 'kabupaten_code', 'approved_amount'), False), (('approved_amount', 'id'), False), (('flagged', 'received_at'), False), (('batch_id',), False), (('case_no', 'benefit_type', 'status'), False), (('received_at',), False), (('worker_name',), False), (('beneficiary_nik',), False), (('instruction_id',), False), (('report_pending',), False))
     db.create_tables([Claim])
 
     class ClaimEvent(Model):
