@@ -8,6 +8,7 @@ link to a queue. Bulk hold/release/approve act on the ticked rows or on all N ma
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -25,6 +26,7 @@ from ui.frame import STATUS_COLORS, frame
 from ui.session import Session
 
 PATH = "/klaim"
+COUNT_FRESH_SECONDS = 60  # paging and sorting reuse the filter's count this long
 
 
 def register(ctx: AppContext) -> None:
@@ -46,6 +48,7 @@ class ClaimQueue:
         self.ctx, self.session, self.filter = ctx, session, claim_filter
         self.all_matching: tuple[int, int] | None = None  # (count, total) when "all N matching" is chosen
         self.sort_by, self.descending, self.per_page = "received_at", True, 25
+        self.known: tuple[ClaimFilter, int, float] | None = None  # (filter, total, when counted)
 
     async def build(self) -> None:
         FilterBar(self.session, self.filter, self.apply_filter).build()
@@ -102,12 +105,18 @@ class ClaimQueue:
         sess.touch()
         await self.load(int(pagination.get("page") or 1))
 
-    async def load(self, page: int) -> None:
+    async def load(self, page: int, recount: bool = False) -> None:
+        known = None
+        if not recount and self.known and self.known[0] == self.filter \
+                and time.monotonic() - self.known[2] < COUNT_FRESH_SECONDS:
+            known = self.known[1]
         result = await sess.db_call(claims_page, self.filter, sort_by=self.sort_by,
                                     descending=self.descending, page=page, per_page=self.per_page,
-                                    duty=self.session.duty)
+                                    duty=self.session.duty, known_total=known)
         if result is None:  # the app is shutting down
             return
+        if known is None:
+            self.known = (self.filter, result.total, time.monotonic())
         self.table.rows = [self._row(r) for r in result.rows]
         self.table.pagination = {"page": page, "rowsPerPage": self.per_page, "sortBy": self.sort_by,
                                  "descending": self.descending, "rowsNumber": result.total}
@@ -192,7 +201,7 @@ class ClaimQueue:
 
     async def _after_bulk(self) -> None:
         self._clear_selection()
-        await self.load(int(self.table.pagination.get("page") or 1))
+        await self.load(int(self.table.pagination.get("page") or 1), recount=True)
 
     async def _export(self, kind: str) -> None:
         if await sess.guard(self.ctx, Action.EXPORT) is None:

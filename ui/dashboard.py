@@ -39,7 +39,7 @@ def _status_cards(session: Session, data: Dashboard) -> None:
             count, total = data.by_status[status]
             link = ui.link(target=f"/klaim?status={status}").classes("no-underline text-black") \
                 .mark(f"status-card-{status}")
-            with link, ui.card().tight().classes("q-pa-sm h-full cursor-pointer"):
+            with link, ui.card().classes("q-px-md q-py-sm gap-0 h-full cursor-pointer"):
                 ui.label(session.label("claim_status", status)) \
                     .classes(f"text-subtitle2 text-{STATUS_COLORS[status]}")
                 ui.label(fmt.number(count, session.lang)).classes("text-h5").mark(f"status-count-{status}")
@@ -91,9 +91,10 @@ def _chart(session: Session, data: Dashboard) -> None:
             ui.label(t("dash.nothing_paid")).classes("text-grey-7")
             return
         ui.echart({
+            "animationDuration": 300,
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [t("dash.paid_amount_millions"), t("dash.paid_count")]},
-            "grid": {"left": 60, "right": 60, "bottom": 110},
+            "legend": {"top": 0, "data": [t("dash.paid_amount_millions"), t("dash.paid_count")]},
+            "grid": {"left": 60, "right": 60, "top": 50, "bottom": 120},
             "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 45, "interval": 0}},
             "yAxis": [{"type": "value", "name": t("dash.millions")},
                       {"type": "value", "name": t("dash.claims")}],

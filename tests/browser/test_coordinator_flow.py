@@ -1,0 +1,196 @@
+"""A real browser (Playwright driving Debian's Chromium) through `python run.py serve` on demo data:
+first login with the one-time admin password, the dashboard counts against the database, a
+filtered queue, a claim held and released. Screenshots go to test-output/browser/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from core.settings import PROJECT_ROOT
+from tests.conftest import need
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = PROJECT_ROOT / "test-output" / "browser"
+NEW_PASSWORD = "sabana-sumba-2026"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    """`serve` on a fresh SQLite database with 400 demo claims: (base URL, admin password, db path)."""
+    _playwright()  # skip (or fail under CI) before starting anything
+    port = _free_port()
+    db_path = tmp_path / "santunan.db"
+    config = tmp_path / "browser.yaml"
+    config.write_text(yaml.safe_dump({
+        "database": f"sqlite:///{db_path}", "work_dir": str(tmp_path / "data"), "demo_claims": 400,
+        "seed_demo_data": True, "web": {"host": "127.0.0.1", "port": port},
+        "embedded_sftp": {"enabled": False, "root": str(tmp_path / "sftp")},
+    }), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION", "SANTUNAN_CONFIG", "DATABASE_URL")}
+    env["NICEGUI_STORAGE_PATH"] = str(tmp_path / "nicegui")
+    log = (tmp_path / "serve.log").open("w")
+    command = [sys.executable, str(PROJECT_ROOT / "run.py"), "--config", str(config), "serve"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        password = _wait_for_password(tmp_path / "serve.log", process)
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_http(f"{base}/login", process)
+        yield base, password, db_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_login_dashboard_queue_hold_and_release_in_a_real_browser(server):
+    base, password, db_path = server
+    sync_playwright = _playwright()
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
+        page.set_default_timeout(15_000)
+        try:
+            _first_login(page, base, password)
+            _dashboard_matches_database(page, db_path)
+            claim_no = _filter_queue_and_open_a_claim(page, base, db_path)
+            _hold_and_release(page, db_path, claim_no)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def _playwright():
+    need(Path(CHROMIUM).exists(), "Debian chromium (/usr/bin/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "the playwright package")
+    return sync_playwright
+
+
+def _first_login(page, base: str, password: str) -> None:
+    page.goto(f"{base}/")
+    page.get_by_label("Nama pengguna").fill("admin")
+    page.get_by_label("Kata sandi").fill(password)
+    page.screenshot(path=str(SHOTS / "01-login.png"))
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_text("Kata sandi Anda sementara").wait_for()  # one-time password: change it first
+    page.get_by_label("Kata sandi sekarang").fill(password)
+    page.get_by_label("Kata sandi baru", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
+    page.screenshot(path=str(SHOTS / "02-change-password.png"))
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Lewat batas 7 hari kerja").wait_for()
+
+
+def _dashboard_matches_database(page, db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        counts = dict(conn.execute("SELECT status, COUNT(*) FROM claim GROUP BY status").fetchall())
+    assert sum(counts.values()) >= 400
+    page.wait_for_timeout(500)  # the chart animates in
+    page.screenshot(path=str(SHOTS / "03-dashboard.png"), full_page=True)
+    for status in ("NEEDS_REVIEW", "AWAITING_APPROVAL", "READY", "ON_HOLD", "INSTRUCTED", "PAID",
+                   "PAYOUT_FAILED", "REJECTED", "CANCELLED"):
+        card = page.locator(f'a[href="/klaim?status={status}"]')
+        shown = int(re.search(r"\n([\d.]+)\n", card.inner_text()).group(1).replace(".", ""))
+        assert shown == counts.get(status, 0), status
+
+
+def _filter_queue_and_open_a_claim(page, base: str, db_path: Path) -> str:
+    with sqlite3.connect(db_path) as conn:
+        (ready,) = conn.execute("SELECT COUNT(*) FROM claim WHERE status = 'READY'").fetchone()
+    page.get_by_role("button", name="Klaim").click()
+    page.get_by_text(re.compile(r"klaim cocok")).wait_for()
+    page.get_by_label("Status").click()
+    page.get_by_role("option", name="Siap Dibayar").click()
+    page.keyboard.press("Escape")
+    page.get_by_text(f"{ready} klaim cocok").wait_for()
+    assert "status=READY" in page.url
+    page.screenshot(path=str(SHOTS / "04-queue-ready.png"), full_page=True)
+    link = page.locator("tbody a[href^='/klaim/']").first
+    claim_no = link.inner_text().strip()
+    link.click()
+    page.get_by_text(f"Klaim {claim_no}").first.wait_for()
+    page.screenshot(path=str(SHOTS / "05-claim.png"), full_page=True)
+    return claim_no
+
+
+def _hold_and_release(page, db_path: Path, claim_no: str) -> None:
+    _act(page, "Tunda", "Siap Dibayar → Ditunda", "Menunggu surat keterangan ahli waris", "06-hold")
+    page.get_by_text("Alasan ditunda/dibatalkan: Menunggu surat keterangan ahli waris").wait_for()
+    assert _status(db_path, claim_no) == "ON_HOLD"
+    _act(page, "Lepas tunda", "Ditunda → Siap Dibayar", "Surat sudah diterima", "07-release")
+    page.get_by_text("Dilepas dari tunda").first.wait_for()
+    assert _status(db_path, claim_no) == "READY"
+    page.screenshot(path=str(SHOTS / "08-released.png"), full_page=True)
+
+
+def _act(page, button: str, preview: str, reason: str, shot: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    dialog = page.locator(".q-dialog")
+    dialog.get_by_text(preview).wait_for()
+    dialog.locator("textarea").fill(reason)
+    page.screenshot(path=str(SHOTS / f"{shot}-preview.png"))
+    dialog.get_by_role("button", name="Konfirmasi").click()
+    dialog.wait_for(state="hidden")
+
+
+def _status(db_path: Path, claim_no: str) -> str:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT status FROM claim WHERE claim_no = ?", (claim_no,)).fetchone()[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_password(log: Path, process: subprocess.Popen, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        match = re.search(r"one-time password:\s+(\S+)", log.read_text(errors="replace"))
+        if match:
+            return match.group(1)
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
+        time.sleep(0.2)
+    pytest.fail(f"serve printed no one-time password:\n{log.read_text()}")
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"serve exited with {process.returncode}")
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer")

@@ -1,0 +1,51 @@
+import dataclasses
+import re
+import stat
+
+from cli.serve import seed_if_empty, session_secret
+from core.context import AppContext
+from core.users import authenticate, create_user
+from models import Claim, User
+
+
+def context(settings, reference, **web) -> AppContext:
+    if web:
+        settings = dataclasses.replace(settings, web=dataclasses.replace(settings.web, **web))
+    return AppContext(settings=settings, reference=reference, layouts=None)
+
+
+def test_session_secret_is_generated_once_and_kept_private(settings, reference):
+    ctx = context(settings, reference)
+    first = session_secret(ctx)
+    path = settings.work_dir / "session_secret"
+    assert len(first) >= 40
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert session_secret(ctx) == first
+
+
+def test_configured_session_secret_wins(settings, reference):
+    ctx = context(settings, reference, session_secret="dari-lingkungan-env")
+    assert session_secret(ctx) == "dari-lingkungan-env"
+    assert not (settings.work_dir / "session_secret").exists()
+
+
+def test_empty_database_gets_demo_claims_and_an_admin_with_a_one_time_password(settings, reference, database,
+                                                                                capsys):
+    ctx = context(dataclasses.replace(settings, demo_claims=60), reference)
+    seed_if_empty(ctx)
+    printed = capsys.readouterr().out
+    password = re.search(r"one-time password:\s+(\S+)", printed).group(1)
+    admin = User.get(User.username == "admin")
+    assert admin.role == "admin" and admin.must_change_password
+    assert authenticate("admin", password).ok
+    assert Claim.select().count() >= 60
+    seed_if_empty(ctx)  # not empty any more: nothing happens, nothing printed
+    assert capsys.readouterr().out == ""
+    assert User.select().count() == 1
+
+
+def test_database_with_users_is_not_seeded(settings, reference, database, capsys):
+    create_user("koordinator", "kupang-rahasia-2026", "coordinator")
+    seed_if_empty(context(settings, reference))
+    assert Claim.select().count() == 0
+    assert capsys.readouterr().out == ""
