@@ -209,13 +209,6 @@ def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None =
     return int(row[0]), int(row[1])
 
 
-def matching_ids(f: ClaimFilter, *, limit: int, duty: Duty = Duty(),
-                 today: dt.date | None = None) -> list[int]:
-    """Ids of up to `limit` matching claims, in id order."""
-    query = filtered(f, duty, today, (Claim.id,)).order_by(Claim.id).limit(limit)
-    return [cid for (cid,) in query.tuples()]
-
-
 # -- dashboard ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
