@@ -125,11 +125,11 @@ def failures_by_cause(days: int = FAILURE_WINDOW_DAYS,
     """
     since = (now or utcnow()) - dt.timedelta(days=days)
     counts: dict[str, int] = {}
-    failed = (JobRun.select(fn.COALESCE(JobRun.error_cause, "internal").alias("cause"), fn.COUNT(JobRun.id))
+    failed = (JobRun.select(JobRun.error_cause, fn.COUNT(JobRun.id))
               .where(JobRun.outcome == "FAILED", JobRun.started_at >= since)
-              .group_by(fn.COALESCE(JobRun.error_cause, "internal")).tuples())
+              .group_by(JobRun.error_cause).tuples())
     for cause, n in failed:
-        counts[cause] = counts.get(cause, 0) + n
+        counts[cause or "internal"] = counts.get(cause or "internal", 0) + n
     bad = sum(1 for (text,) in JobRun.select(JobRun.counts)
               .where(JobRun.started_at >= since, JobRun.counts.contains(f'"{BAD_RECORDS}"')).tuples()
               if _counts(text).get(BAD_RECORDS))
