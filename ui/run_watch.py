@@ -18,6 +18,7 @@ from ui.desk import job_label, outcome_badge
 from ui.session import Session
 
 POLL_SECONDS = 1.0
+LINE_STYLE = "white-space: pre-wrap; overflow-wrap: anywhere"  # long error lines wrap instead of scrolling
 NOTIFY_TYPES = {"SUCCEEDED": "positive", "SUCCEEDED_WITH_WARNINGS": "warning", "FAILED": "negative"}
 
 
@@ -76,5 +77,5 @@ class RunWatch:
             self.log.clear()
             self.lines = []
         for line in lines[len(self.lines):]:
-            self.log.push(line)
+            self.log.push(line, style=LINE_STYLE)
         self.lines = lines

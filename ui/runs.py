@@ -43,7 +43,7 @@ from ui.desk import (
     when,
 )
 from ui.frame import frame
-from ui.run_watch import RunWatch
+from ui.run_watch import LINE_STYLE, RunWatch
 from ui.session import Session
 
 PATH = "/tugas/riwayat"
@@ -256,7 +256,7 @@ class RunPage:
                 ui.label(t("runs.log_empty")).classes("text-grey-7")
                 return
             log = ui.log().classes("w-full h-96 text-caption").mark("run-full-log")
-            log.push(self.detail.log)
+            log.push(self.detail.log, style=LINE_STYLE)
 
     async def ask_rerun(self) -> None:
         session = await sess.guard(self.ctx, Action.RUN_JOB)
