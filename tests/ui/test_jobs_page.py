@@ -1,7 +1,7 @@
 import pytest
 from nicegui.testing import User
 
-from core.job_control import run_now
+from core.job_control import pause, run_now
 from models import AuditLog, JobPause, JobRun
 from models import User as Account
 from tests.ui.conftest import login
@@ -60,6 +60,14 @@ async def test_a_run_started_elsewhere_appears_on_an_open_page(accounts, fake_pu
     await user.should_see(marker="run-error", content="Kunci host server Bank NTT")
 
 
+async def test_a_pause_by_another_user_shows_on_an_open_page(accounts, user: User):
+    await login(user, "viewer")
+    await user.open("/tugas")
+    await user.should_see(marker="schedule-bpjs_push")
+    pause("bpjs_push", "supervisor", "BPJS minta ditunda")
+    await user.should_see(marker="paused-bpjs_push", content="Jadwal dijeda oleh supervisor", retries=60)
+
+
 async def test_a_second_run_while_one_runs_is_refused_with_a_message(accounts, fake_pull, user: User):
     await login(user, "coordinator")
     await user.open("/tugas")
@@ -90,10 +98,14 @@ async def test_pause_and_resume_ask_first_and_are_audited(accounts, user: User):
                                                                                            "JOB_RESUME"]
 
 
-@pytest.mark.parametrize(("role", "marker"), [("viewer", "run-bpjs_pull"), ("viewer", "pause-bpjs_pull"),
-                                              ("coordinator", "pause-bpjs_pull")])
+REFUSED = [("viewer", "run-bpjs_pull"), ("viewer", "pause-bpjs_pull"), ("coordinator", "pause-bpjs_pull"),
+           ("viewer", "resume-bank_pull"), ("coordinator", "resume-bank_pull")]
+
+
+@pytest.mark.parametrize(("role", "marker"), REFUSED)
 async def test_a_role_that_may_not_is_refused_on_the_server_and_nothing_is_written(accounts, user: User,
                                                                                     role, marker):
+    JobPause.create(job="bank_pull", paused_by="supervisor", reason="libur")
     await login(user, role)
     await user.open("/tugas")
     button = user.find(marker=marker)
@@ -102,7 +114,8 @@ async def test_a_role_that_may_not_is_refused_on_the_server_and_nothing_is_writt
     button.trigger("click")  # a disabled button is only a courtesy: the handler checks again
     await user.should_see("tidak boleh melakukan ini", retries=30)
     await user.should_not_see(marker="confirm-dialog")
-    assert not JobRun.select().exists() and not JobPause.select().exists()
+    assert not JobRun.select().exists()
+    assert [p.job for p in JobPause.select()] == ["bank_pull"]
     assert AuditLog.select().count() == audited
 
 
