@@ -114,7 +114,8 @@ class ClaimPage:
         c, s = self.detail.claim, self.session
         self._fields("claim.card_claim", "card-claim", [
             ("claim.claim_no", c.claim_no), ("claim.revision", str(c.revision)), ("claim.case_no", c.case_no),
-            ("claim.benefit", s.label("benefit_type", c.benefit_type)), ("claim.decision", c.decision),
+            ("claim.benefit", s.label("benefit_type", c.benefit_type)),
+            ("claim.decision", _known(s, f"decision.{c.decision}", c.decision)),
             ("claim.decision_reason", c.decision_reason), ("claim.amount", fmt.rupiah(c.approved_amount)),
             ("claim.accident_date", fmt.date(c.accident_date, s.lang)),
             ("claim.verified_at", fmt.datetime(c.verified_at, s.lang, s.zone)),
@@ -140,7 +141,17 @@ class ClaimPage:
             ("claim.instruction_id", c.instruction_id), ("claim.batch_id", c.batch_id),
             ("claim.bank_reference", c.bank_reference), ("claim.paid_date", fmt.date(c.paid_date, s.lang)),
             ("claim.failure", s.label("failure_code", c.failure_code)),
+            ("claim.reported", self._reported(c)),
         ])
+
+    def _reported(self, c: Claim) -> str | None:
+        s = self.session
+        if c.report_pending:
+            return s.t("claim.report_pending")
+        if c.reported_status:
+            return s.t("claim.reported_value", status=c.reported_status,
+                       when=fmt.datetime(c.reported_at, s.lang, s.zone))
+        return None
 
     def _source_card(self) -> None:
         f, c, s = self.detail.source_file, self.detail.claim, self.session
@@ -148,7 +159,7 @@ class ClaimPage:
             ("claim.source_file", f.name if f else None),
             ("claim.source_line", str(c.source_line) if c.source_line else None),
             ("claim.source_received", fmt.datetime(f.created_at, s.lang, s.zone) if f else None),
-            ("claim.source_status", f.status if f else None),
+            ("claim.source_status", _known(s, f"file_status.{f.status}", f.status) if f else None),
         ])
 
     # -- lists ---------------------------------------------------------------------
@@ -215,6 +226,11 @@ class ClaimPage:
 
     def _account(self, account_no: str | None) -> str:
         return (account_no or "") if self.full else fmt.mask_account(account_no)
+
+
+def _known(session: Session, key: str, fallback: str) -> str:
+    """The message `key` when the catalogue has it, else the raw code."""
+    return session.t(key) if key in i18n.MESSAGES else fallback
 
 
 def _details(raw: str | None) -> str:
