@@ -378,6 +378,7 @@ DESK_MESSAGES: dict[str, tuple[str, str]] = {
     "alerts.open_run": ("Buka run", "Open run"),
     "alerts.open_batch": ("Buka batch", "Open batch"),
     "alerts.open_file": ("Buka berkas", "Open file"),
+    "alerts.open_claims": ("Buka klaim yang lewat batas", "Open the late claims"),
     "alerts.emailed": ("dikirim lewat e-mail", "sent by e-mail"),
     "alerts.error.not_found": ("Peringatan #{alert} tidak ditemukan", "Alert #{alert} not found"),
     "alerts.error.already": (

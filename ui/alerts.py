@@ -69,6 +69,8 @@ class AlertsPage:
                     ui.link(t("alerts.open_batch"), f"/batch/{alert.batch_code}")
                 if alert.batch_file_id:
                     ui.link(t("alerts.open_file"), f"/berkas/{alert.batch_file_id}")
+                if alert.kind == "payment_duty":
+                    ui.link(t("alerts.open_claims"), "/klaim?duty=1")
                 ui.space()
                 desk_button(s, t("alerts.ack"), "done", Action.ACK_ALERT, lambda a=alert: self.ask_ack(a),
                             marker=f"ack-{alert.id}")

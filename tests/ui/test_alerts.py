@@ -71,3 +71,12 @@ async def test_a_viewer_cannot_acknowledge_and_nothing_is_written(accounts, user
     await user.should_see("tidak boleh melakukan ini", retries=30)
     assert Alert.get_by_id(failed.id).acknowledged_at is None
     assert not AuditLog.select().where(AuditLog.action == "ALERT_ACK").exists()
+
+
+async def test_a_payment_duty_alert_links_to_the_late_claims(accounts, user: User):
+    Alert.create(kind="payment_duty", subject="3 klaim lewat batas bayar 7 hari kerja", message="...")
+    await login(user, "viewer")
+    await user.open("/peringatan")
+    await user.should_see("Lewat batas bayar")
+    link = user.find("Buka klaim yang lewat batas").elements.pop()
+    assert link.props["href"] == "/klaim?duty=1"
