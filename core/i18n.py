@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import fmt
+from core.i18n_desk import DESK_MESSAGES
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANG = "id"
@@ -313,6 +314,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rekening sama dengan percobaan yang gagal ({code}); perbaiki rekening bila perlu",
         "Same account as the failed attempt ({code}); correct it if needed"),
 }
+MESSAGES.update(DESK_MESSAGES)  # the desk pages: jobs, runs, files, batches, alerts, audit, users
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:

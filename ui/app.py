@@ -15,10 +15,25 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from core.audit import audit
 from core.context import AppContext
-from ui import account, claim_detail, claims_queue, dashboard, exports, login
+from ui import (
+    account,
+    alerts,
+    audit_log,
+    batches,
+    claim_detail,
+    claims_queue,
+    dashboard,
+    exports,
+    files,
+    jobs_page,
+    login,
+    runs,
+    users,
+)
 from ui import session as sess
 
-PAGES = (login, account, dashboard, claims_queue, claim_detail, exports)
+PAGES = (login, account, dashboard, claims_queue, claim_detail, exports,
+         jobs_page, runs, files, batches, alerts, audit_log, users)  # the desk pages
 OPEN_PATHS = frozenset({"/favicon.ico", sess.LOGIN_PATH})  # and NiceGUI's own /_nicegui/*
 
 

@@ -26,7 +26,7 @@ from core.permissions import MIN_ROLE, Action
 from ui import session as sess
 from ui.session import Session
 
-ALERTS_PATH = "/"  # the dashboard lists open alerts until the alerts page exists
+ALERTS_PATH = "/peringatan"
 IDLE_CHECK_SECONDS = 60
 
 
@@ -41,6 +41,13 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("/", "nav.dashboard", "home"),
     NavItem("/klaim", "nav.claims", "list_alt"),
+    NavItem("/tugas", "nav.jobs", "sync_alt"),
+    NavItem("/tugas/riwayat", "nav.runs", "history"),
+    NavItem("/berkas", "nav.files", "description"),
+    NavItem("/batch", "nav.batches", "payments"),
+    NavItem("/peringatan", "nav.alerts", "notifications"),
+    NavItem("/audit", "nav.audit", "policy", Action.VIEW_AUDIT),
+    NavItem("/pengguna", "nav.users", "manage_accounts", Action.MANAGE_USERS),
 )
 
 STATUS_COLORS = {
