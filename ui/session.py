@@ -159,7 +159,10 @@ async def _load(ctx: AppContext, username: str) -> Session | None:
         user = User.get_or_none(User.username == username)
         return user, (open_alert_count() if user else 0)
 
-    user, alerts = await db_call(load)
+    loaded = await db_call(load)
+    if loaded is None:  # run.io_bound answers None while the app shuts down
+        return None
+    user, alerts = loaded
     if user is None or not user.active:
         return None
     return Session(ctx, user.id, user.username, user.full_name or "", user.role, lang(),

@@ -24,7 +24,8 @@ def app_config(tmp_path: Path, settings_override: dict, database, monkeypatch) -
     path = tmp_path / "ui-config.yaml"
 
     def write() -> None:
-        path.write_text(yaml.safe_dump(settings_override), encoding="utf-8")
+        values = {k: v for k, v in settings_override.items() if k != "_write"}
+        path.write_text(yaml.safe_dump(values), encoding="utf-8")
 
     write()
     monkeypatch.setenv("SANTUNAN_CONFIG", str(path))
