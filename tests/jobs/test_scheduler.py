@@ -154,7 +154,7 @@ async def test_serve_starts_the_embedded_server_and_the_scheduler(job_ctx):
     try:
         scheduler = job_ctx.extras["scheduler"]
         ids = {job.id for job in scheduler.get_jobs()}
-        assert set(JOBS) | {"watch_overdue", "demo_bpjs", "demo_bank"} <= ids
+        assert set(JOBS) | {"watch_overdue", "watch_payment_duty", "demo_bpjs", "demo_bank"} <= ids
         assert job_ctx.extras["sftp_server"].port > 0
         assert (settings.work_dir / "keys" / "known_hosts").exists()
     finally:
