@@ -96,7 +96,8 @@ def lock_row(model: type[M], *where: Any) -> M | None:
 def bulk_insert(model: type[Model], rows: list[dict[str, Any]], chunk: int = 5000) -> int:
     """Insert many rows with one prepared statement (executemany); returns the row count.
 
-    peewee's insert_many builds SQL per row, which dominates at 100k+ rows. Every row must
+    peewee's insert_many builds SQL per row, which dominates at 100k+ rows; on PostgreSQL
+    the rows go through COPY. Every row must
     carry the keys of the first one (missing keys become NULL). Call inside `write_tx()`.
     """
     if not rows:
@@ -108,6 +109,11 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], chunk: int = 500
     sql = f'INSERT INTO "{table}" ({columns}) VALUES ({params})'
     converters = [(f.name, f.db_value) for f in fields]
     cursor = db.cursor()
+    if is_postgres():  # COPY streams the rows: several times faster than executemany
+        with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(tuple(conv(row.get(name)) for name, conv in converters))
+        return len(rows)
     for start in range(0, len(rows), chunk):
         cursor.executemany(sql, [tuple(conv(row.get(name)) for name, conv in converters)
                                  for row in rows[start:start + chunk]])
