@@ -33,7 +33,7 @@ def export_rows(query=None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
         last_id = page[-1]["id"]
         for row in page:
             row.pop("id")
-            yield {k: _plain(v) for k, v in row.items()}
+            yield {k: plain_value(v) for k, v in row.items()}
 
 
 def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
@@ -58,7 +58,8 @@ def write_json(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A database value as exported: dates ISO, naive-UTC datetimes with their +00:00 offset."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC).isoformat()
     if isinstance(value, dt.date):

@@ -25,7 +25,7 @@ from starlette.background import BackgroundTask
 
 from core.audit import audit
 from core.context import AppContext
-from core.export import EXPORT_FIELDS
+from core.export import EXPORT_FIELDS, plain_value
 from core.fmt import mask_nik
 from core.permissions import MIN_ROLE, Action, allowed
 from core.queries import ClaimFilter, Duty, count, filtered
@@ -115,7 +115,7 @@ def export_chunk(claim_filter: ClaimFilter, duty: Duty, after_id: int, mask: boo
                 .order_by(Claim.id).limit(limit).dicts())
     for i, row in enumerate(rows):
         for key, value in row.items():
-            row[key] = _plain(value)
+            row[key] = plain_value(value)
         if mask:
             for key in NIK_FIELDS:
                 row[key] = mask_nik(row[key])
@@ -137,14 +137,6 @@ def _write_xlsx(claim_filter: ClaimFilter, duty: Duty, mask: bool) -> str:
     os.close(handle)
     workbook.save(path)
     return path
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _name(kind: str) -> str:
