@@ -104,7 +104,7 @@ def _first_login(page, base: str, password: str) -> None:
     page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
     page.screenshot(path=str(SHOTS / "02-change-password.png"))
     page.get_by_role("button", name="Simpan").click()
-    page.get_by_text("Lewat batas 7 hari kerja").wait_for()
+    page.get_by_text("Lewat batas 7 hari kerja", exact=True).wait_for()  # the card title, not an alert
 
 
 def _dashboard_matches_database(page, db_path: Path) -> None:
