@@ -215,7 +215,7 @@ class _Loader:
 
     def build(self, cls: type, data: Any, key: str) -> Any:
         if not isinstance(data, dict):
-            raise self.fail(key or "(top level)", f"expected a mapping, got {_show(data)}")
+            raise self.fail(key or "(top level)", f"expected a mapping, got {show_value(data)}")
         hints = typing.get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls)}
         unknown = [k for k in data if k not in fields or (k == "name" and cls is PartnerSettings)]
@@ -223,10 +223,10 @@ class _Loader:
             bad = str(unknown[0])
             hint = difflib.get_close_matches(bad, list(fields), n=1)
             tip = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise self.fail(_join(key, bad), f"unknown key{tip}")
+            raise self.fail(join_key(key, bad), f"unknown key{tip}")
         kwargs = {}
         for name, f in fields.items():
-            sub = _join(key, name)
+            sub = join_key(key, name)
             if name in data:
                 kwargs[name] = self.value(hints[name], data[name], sub)
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -252,16 +252,16 @@ class _Loader:
         if origin is Literal:
             if raw not in args:
                 choices = ", ".join(str(a) for a in args)
-                raise self.fail(key, f"expected one of {choices}, got {_show(raw)}")
+                raise self.fail(key, f"expected one of {choices}, got {show_value(raw)}")
             return raw
         if origin in (Mapping, dict):
             if not isinstance(raw, dict):
-                raise self.fail(key, f"expected a mapping, got {_show(raw)}")
+                raise self.fail(key, f"expected a mapping, got {show_value(raw)}")
             return types.MappingProxyType(
-                {str(k): self.value(args[1], v, _join(key, str(k))) for k, v in raw.items()})
+                {str(k): self.value(args[1], v, join_key(key, str(k))) for k, v in raw.items()})
         if origin is tuple:
             if not isinstance(raw, list):
-                raise self.fail(key, f"expected a list, got {_show(raw)}")
+                raise self.fail(key, f"expected a list, got {show_value(raw)}")
             return tuple(self.value(args[0], v, f"{key}[{i}]") for i, v in enumerate(raw))
         if dataclasses.is_dataclass(hint):
             return self.build(hint, raw, key)
@@ -273,27 +273,27 @@ class _Loader:
                 return raw
             if isinstance(raw, str) and raw.lower() in {"true", "false", "yes", "no", "1", "0"}:
                 return raw.lower() in {"true", "yes", "1"}
-            raise self.fail(key, f"expected true or false, got {_show(raw)}")
+            raise self.fail(key, f"expected true or false, got {show_value(raw)}")
         if hint is int:
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
             if isinstance(raw, str) and raw.strip().isdigit():
                 return int(raw)
-            raise self.fail(key, f"expected an integer, got {_show(raw)}")
+            raise self.fail(key, f"expected an integer, got {show_value(raw)}")
         if hint is float:
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 return float(raw)
             try:
                 return float(raw)
             except (TypeError, ValueError):
-                raise self.fail(key, f"expected a number, got {_show(raw)}") from None
+                raise self.fail(key, f"expected a number, got {show_value(raw)}") from None
         if hint is str:
             if isinstance(raw, (str, int)) and not isinstance(raw, bool):
                 return str(raw)
-            raise self.fail(key, f"expected text, got {_show(raw)}")
+            raise self.fail(key, f"expected text, got {show_value(raw)}")
         if hint is Path:
             if not isinstance(raw, str) or not raw:
-                raise self.fail(key, f"expected a path, got {_show(raw)}")
+                raise self.fail(key, f"expected a path, got {show_value(raw)}")
             path = Path(raw)
             return path if path.is_absolute() else PROJECT_ROOT / path
         raise TypeError(f"no loader for {hint!r}")  # a programming error, not a config one
@@ -308,11 +308,11 @@ def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
 
         ZoneInfo(s.timezone)
     except Exception:
-        raise fail("timezone", f"unknown time zone {_show(s.timezone)} (e.g. Asia/Makassar)") from None
+        raise fail("timezone", f"unknown time zone {show_value(s.timezone)} (e.g. Asia/Makassar)") from None
     if not s.database.startswith(("sqlite://", "postgresql://", "postgres://")):
-        raise fail("database", f"expected sqlite:///PATH or postgresql://..., got {_show(s.database)}")
+        raise fail("database", f"expected sqlite:///PATH or postgresql://..., got {show_value(s.database)}")
     if not s.source_account.isdigit() or not 6 <= len(s.source_account) <= 20:
-        raise fail("source_account", f"expected 6 to 20 digits, got {_show(s.source_account)}")
+        raise fail("source_account", f"expected 6 to 20 digits, got {show_value(s.source_account)}")
     if s.approval_threshold <= 0:
         raise fail("approval_threshold", "expected a positive amount in Rupiah")
     for name in ("bpjs", "bank"):
@@ -332,16 +332,17 @@ def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
             raise fail(f"jobs.{name}", f"unknown job (known: {', '.join(sorted(known_jobs))})")
         if len(job.cron.split()) != 5:
             raise fail(f"jobs.{name}.cron",
-                       f"expected 5 cron fields like \"0 1 * * *\", got {_show(job.cron)}")
+                       f"expected 5 cron fields like \"0 1 * * *\", got {show_value(job.cron)}")
     for name in known_jobs - set(s.jobs):
         raise fail("jobs", f"missing job {name!r}")
 
 
-def _join(prefix: str, key: str) -> str:
+def join_key(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A configuration value as an error message quotes it (also used by the layout checker)."""
     if value is None:
         return "nothing"
     if isinstance(value, str):

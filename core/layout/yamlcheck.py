@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import yaml
 
 from core.settings import ConfigError
+from core.settings import join_key as join
+from core.settings import show_value as show
 
 T = TypeVar("T")
 
@@ -87,17 +89,3 @@ class YamlChecker:
             tip = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise self.fail(key, f"no field named {show(name)}{tip}")
         return fields[name]
-
-
-def join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key
-
-
-def show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return str(value)
