@@ -215,7 +215,7 @@ DESK_MESSAGES: dict[str, tuple[str, str]] = {
     "jobs.open_run": ("Buka run #{run}", "Open run #{run}"),
     "jobs.history": ("Riwayat semua run", "All runs"),
     # -- runs --------------------------------------------------------------------------
-    "runs.title_one": ("Run #{run}", "Run #{run}"),
+    "runs.title_one": ("Run tugas #{run}", "Run #{run}"),
     "runs.not_found_page": ("Run #{run} tidak ditemukan", "Run #{run} not found"),
     "runs.col.job": ("Tugas", "Job"),
     "runs.col.trigger": ("Pemicu", "Trigger"),

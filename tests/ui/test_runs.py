@@ -126,6 +126,17 @@ async def test_a_run_that_skipped_bad_records_says_what_to_do(accounts, user: Us
     await user.should_not_see(marker="rerun")
 
 
+async def test_the_run_page_heading_is_in_the_chosen_language(accounts, user: User):
+    run = finished_run("bpjs_pull", "SUCCEEDED")
+    await login(user, "viewer")
+    await user.open(f"/tugas/riwayat/{run.id}")
+    title = user.find(marker="page-title").elements.pop()
+    assert title.text == f"Run tugas #{run.id}"
+    user.find(marker="language").elements.pop().set_value("en")
+    await user.should_see(marker="page-title", content=f"Run #{run.id}", retries=50)
+    assert user.find(marker="page-title").elements.pop().text == f"Run #{run.id}"
+
+
 async def test_an_unknown_run_says_so(accounts, user: User):
     await login(user, "viewer")
     await user.open("/tugas/riwayat/999")
