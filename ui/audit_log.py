@@ -63,11 +63,7 @@ class AuditLogPage:
                    col("details", t("audit.col.details"))]
         self.table = PagedTable(self.session, columns, self._load, marker="audit-table",
                                 no_data=t("audit.none"), per_page=50)
-        self.table.table.add_slot("body-cell-target", r'''
-            <q-td :props="props">
-              <a v-if="props.row.link" :href="props.row.link" class="text-primary">{{ props.row.target }}</a>
-              <span v-else>{{ props.row.target }}</span>
-            </q-td>''')
+        self.table.link_cell("target", "{link}", only_if="link")
         await self.table.load(1)
 
     def _date(self, label: str, marker: str) -> ui.input:

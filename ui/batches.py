@@ -72,16 +72,10 @@ class BatchesList:
         columns += [col(c, t(f"batches.{c}"), align="right") for c in COUNTERS]
         self.table = PagedTable(self.session, columns, self._load, marker="batches-table",
                                 no_data=t("batches.none"))
-        self.table.table.add_slot("body-cell-batch_id", r'''
-            <q-td :props="props">
-              <a :href="'/batch/' + props.row.batch_id" class="text-primary">{{ props.row.batch_id }}</a>
-              <q-badge v-if="props.row.overdue" color="negative" :label="props.row.overdue_label"
-                       class="q-ml-xs" />
-            </q-td>''')
-        self.table.table.add_slot("body-cell-status", r'''
-            <q-td :props="props">
-              <q-badge :color="props.row.status_color" :label="props.row.status_label" />
-            </q-td>''')
+        overdue = ('<q-badge v-if="props.row.overdue" color="negative" :label="props.row.overdue_label" '
+                   'class="q-ml-xs" />')
+        self.table.link_cell("batch_id", PATH + "/{batch_id}", after=overdue)
+        self.table.badge_cell("status")
         await self.table.load(1)
 
     async def _toggle(self, e) -> None:
@@ -162,14 +156,8 @@ class BatchPage:
                    for name, key in names.items()]
         self.table = PagedTable(self.session, columns, self._load, marker="instructions-table",
                                 no_data=t("batches.none"))
-        self.table.table.add_slot("body-cell-claim_no", r'''
-            <q-td :props="props">
-              <a :href="'/klaim/' + props.row.claim_no" class="text-primary">{{ props.row.claim_no }}</a>
-            </q-td>''')
-        self.table.table.add_slot("body-cell-result", r'''
-            <q-td :props="props">
-              <q-badge :color="props.row.result_color" :label="props.row.result" />
-            </q-td>''')
+        self.table.link_cell("claim_no", "/klaim/{claim_no}")
+        self.table.badge_cell("result", label="result")
         await self.table.load(1)
 
     async def _filter(self, e) -> None:

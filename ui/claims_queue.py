@@ -22,6 +22,7 @@ from core.queries import PAGE_SIZES, ClaimFilter, claims_page, count_and_total
 from ui import session as sess
 from ui.action_dialog import ActionDialog, action_button
 from ui.claim_filters import FilterBar
+from ui.desk import badge_cell, link_cell
 from ui.frame import STATUS_COLORS, frame
 from ui.session import Session
 
@@ -86,15 +87,9 @@ class ClaimQueue:
         ).mark("claims-table")
         self.table.props(f''':pagination-label="(a, b, n) => a + '-' + b + ' {t("queue.of")} ' + '''
                          f'''n.toLocaleString('{"id-ID" if self.session.lang == "id" else "en-GB"}')"''')
-        self.table.add_slot("body-cell-claim_no", r'''
-            <q-td :props="props">
-              <a :href="'/klaim/' + props.row.claim_no" class="text-primary">{{ props.row.claim_no }}</a>
-              <q-icon v-if="props.row.flagged" name="flag" color="negative" class="q-ml-xs" />
-            </q-td>''')
-        self.table.add_slot("body-cell-status", r'''
-            <q-td :props="props">
-              <q-badge :color="props.row.status_color" :label="props.row.status_label" />
-            </q-td>''')
+        link_cell(self.table, "claim_no", PATH + "/{claim_no}",
+                  after='<q-icon v-if="props.row.flagged" name="flag" color="negative" class="q-ml-xs" />')
+        badge_cell(self.table, "status")
         self.table.on("request", self._on_request)
 
     async def _on_request(self, e) -> None:

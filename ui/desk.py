@@ -8,6 +8,7 @@ one readable sentence from `refusal(...)`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -111,6 +112,41 @@ def col(name: str, label: str, field: str | None = None, *, align: str = "left",
     return {"name": name, "label": label, "field": field or name, "align": align, "sortable": sortable}
 
 
+def link_cell(table: ui.table, column: str, href: str, *, prefix: str = "", only_if: str | None = None,
+              after: str = "") -> None:
+    """Show `column`'s cells as a link to a detail page.
+
+    `href` is a path with row fields in braces (`"/klaim/{claim_no}"`); the link text is the row's
+    `column` field after `prefix`. `only_if`: a row field; where it is empty the text is shown
+    without a link. `after`: template markup behind the link (a flag, a badge).
+    """
+    shown = f"{{{{ props.row.{column} }}}}"
+    condition = f' v-if="props.row.{only_if}"' if only_if else ""
+    cell = f'<a{condition} :href="{_js_path(href)}" class="text-primary">{prefix}{shown}</a>'
+    if only_if:
+        cell += f"<span v-else>{shown}</span>"
+    table.add_slot(f"body-cell-{column}", f'<q-td :props="props">{cell}{after}</q-td>')
+
+
+def badge_cell(table: ui.table, column: str, *, label: str | None = None, color: str | None = None) -> None:
+    """Show `column`'s cells as a coloured badge: text from the row's `label` field (default
+    `{column}_label`), Quasar colour from its `color` field (default `{column}_color`)."""
+    label, color = label or f"{column}_label", color or f"{column}_color"
+    badge = f'<q-badge :color="props.row.{color}" :label="props.row.{label}" />'
+    table.add_slot(f"body-cell-{column}", f'<q-td :props="props">{badge}</q-td>')
+
+
+def _js_path(template: str) -> str:
+    """`"/klaim/{claim_no}"` -> `'/klaim/' + props.row.claim_no`: a template's JavaScript expression."""
+    parts = []
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            parts.append(f"props.row.{piece}")
+        elif piece:
+            parts.append(f"'{piece}'")
+    return " + ".join(parts)
+
+
 class PagedTable:
     """A `ui.table` in server mode: one page of rows, paging and sorting answered by `load`."""
 
@@ -128,6 +164,14 @@ class PagedTable:
         self.table.props(f''':pagination-label="(a, b, n) => a + '-' + b + ' {session.t("queue.of")} ' + '''
                          f'''n.toLocaleString('{"id-ID" if session.lang == "id" else "en-GB"}')"''')
         self.table.on("request", self._on_request)
+
+    def link_cell(self, column: str, href: str, **options: Any) -> None:
+        """Show `column`'s cells as a link to a detail page (see `link_cell`)."""
+        link_cell(self.table, column, href, **options)
+
+    def badge_cell(self, column: str, **options: Any) -> None:
+        """Show `column`'s cells as a coloured badge (see `badge_cell`)."""
+        badge_cell(self.table, column, **options)
 
     async def load(self, page: int = 1) -> None:
         self._asked = getattr(self, "_asked", 0) + 1

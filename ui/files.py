@@ -95,14 +95,8 @@ class FilesList:
         self.count = ui.label("").classes("text-body2 text-grey-8").mark("files-count")
         self.table = PagedTable(self.session, columns, self._load, marker="files-table",
                                 no_data=t("files.none"))
-        self.table.table.add_slot("body-cell-name", r'''
-            <q-td :props="props">
-              <a :href="'/berkas/' + props.row.id" class="text-primary">{{ props.row.name }}</a>
-            </q-td>''')
-        self.table.table.add_slot("body-cell-status", r'''
-            <q-td :props="props">
-              <q-badge :color="props.row.status_color" :label="props.row.status_label" />
-            </q-td>''')
+        self.table.link_cell("name", PATH + "/{id}")
+        self.table.badge_cell("status")
         await self.table.load(1)
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):

@@ -103,12 +103,8 @@ class RunsList:
         self.count = ui.label("").classes("text-body2 text-grey-8").mark("runs-count")
         self.table = PagedTable(self.session, columns, self._load, marker="runs-table",
                                 no_data=t("runs.none"), sort_by="started_at")
-        self.table.table.add_slot("body-cell-id", r'''
-            <q-td :props="props"><a :href="'/tugas/riwayat/' + props.row.id" class="text-primary">
-              #{{ props.row.id }}</a></q-td>''')
-        self.table.table.add_slot("body-cell-outcome", r'''
-            <q-td :props="props"><q-badge :color="props.row.outcome_color" :label="props.row.outcome_label" />
-            </q-td>''')
+        self.table.link_cell("id", PATH + "/{id}", prefix="#")
+        self.table.badge_cell("outcome")
         await self.table.load(1)
 
     async def _load(self, page: int, per_page: int, sort_by: str | None, descending: bool):
