@@ -16,8 +16,24 @@ NIK_FRAGMENT = (
 )
 
 
+class LengthBounds:
+    """For a field with `min_length`/`max_length` options: its raw value is that many characters."""
+
+    def check_length_bounds(self) -> None:
+        if not 1 <= self.min_length <= self.max_length:
+            raise OptionError("max_length", "expected 1 <= min_length <= max_length")
+
+    @property
+    def max_chars(self) -> int:
+        return self.max_length
+
+    @property
+    def min_chars(self) -> int:
+        return self.min_length
+
+
 @dataclass(frozen=True, kw_only=True)
-class TextField(Field):
+class TextField(LengthBounds, Field):
     """Free text of bounded length; `chars` narrows the characters (a regex class body)."""
 
     max_length: int
@@ -28,8 +44,7 @@ class TextField(Field):
     OPTIONS: ClassVar[dict[str, type]] = {"max_length": int, "min_length": int, "chars": str}
 
     def __post_init__(self) -> None:
-        if self.min_length < 1 or self.max_length < self.min_length:
-            raise OptionError("max_length", "expected 1 <= min_length <= max_length")
+        self.check_length_bounds()
         if self.chars is not None:
             if re.search(r"(?<!\\)(?:\\\\)*[\[\]]", self.chars):
                 raise OptionError("chars", "write a '[' or ']' inside chars as '\\[' or '\\]'")
@@ -52,14 +67,6 @@ class TextField(Field):
     def fragment(self) -> str:
         return f"{self.char_class}{{{self.min_length},{self.max_length}}}"
 
-    @property
-    def max_chars(self) -> int:
-        return self.max_length
-
-    @property
-    def min_chars(self) -> int:
-        return self.min_length
-
     def diagnose(self, raw: str) -> None:
         check_separators(raw, self.delimiter)
         one = re.compile(self.char_class)
@@ -71,7 +78,7 @@ class TextField(Field):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DigitsField(Field):
+class DigitsField(LengthBounds, Field):
     """A number kept as text (leading zeros matter): account numbers, kpj, bank codes."""
 
     length: int | None = None
@@ -91,21 +98,12 @@ class DigitsField(Field):
             raise OptionError("length", "missing (give length, or min_length and max_length)")
         if self.min_length is None:
             object.__setattr__(self, "min_length", 1)
-        if not 1 <= self.min_length <= self.max_length:
-            raise OptionError("max_length", "expected 1 <= min_length <= max_length")
+        self.check_length_bounds()
         super().__post_init__()
 
     @property
     def fragment(self) -> str:
         return f"[0-9]{{{self.min_length},{self.max_length}}}"
-
-    @property
-    def max_chars(self) -> int:
-        return self.max_length
-
-    @property
-    def min_chars(self) -> int:
-        return self.min_length
 
     def diagnose(self, raw: str) -> None:
         check_separators(raw, self.delimiter)
