@@ -48,7 +48,8 @@ def evaluate(claim: Claim, *, approval_threshold: int, instalment_benefits: froz
     problem = _review_problem(claim, instalment_benefits, same_case or same_case_in_db)
     if problem:
         return Verdict(S.NEEDS_REVIEW, problem)
-    approved = claim.approved_fingerprint == payout_fingerprint(claim)
+    signed = claim.approved_fingerprint
+    approved = signed is not None and signed == payout_fingerprint(claim)
     if needs_four_eyes and not approved:
         return Verdict(S.AWAITING_APPROVAL, "Rekening diubah: perlu persetujuan orang kedua")
     if claim.approved_amount >= approval_threshold and not approved:

@@ -142,7 +142,7 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     if f.received_to:
         where.append(Claim.received_at < local_midnight_utc(f.received_to + dt.timedelta(days=1), duty.zone))
     if f.flagged:
-        where.append(Claim.flagged == True)  # noqa: E712
+        where.append(Claim.flagged)  # bare: the partial indexes' WHERE (models.Claim)
     if f.batch_id:
         where.append(Claim.batch_id == f.batch_id)
     if f.search:

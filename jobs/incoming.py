@@ -37,7 +37,7 @@ from jobs.sftp.client import SftpClient
 from jobs.transfer import local_dir, move_aside, open_sftp, partner_label, today
 from models import BatchFile, RecordError, utcnow
 
-CHUNK_RECORDS = 5000  # records per transaction: big enough for bulk inserts, small enough to show progress
+CHUNK_RECORDS = 20000  # records per transaction: big enough for bulk inserts, small enough to show progress
 MAX_STORED_ERRORS = 5000  # per file; every bad record is still counted
 MAX_WARNINGS = 50  # record problems copied into the run's warnings
 APPLIED = ("RECEIVED", "PROCESSED", "PROCESSED_WITH_ERRORS")

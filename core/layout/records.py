@@ -128,7 +128,13 @@ class RecordSpec:
                 raise BadValue(exc.message, field=f.name, record_index=record_index, code=exc.code,
                                value=value) from None
             raws.append(raw)
-        parsed = self.parse_raws(raws, today)
+        if self.fast is not None:  # the line as a reader's fast path sees it: good, with these values
+            line = self.delimiter.join([self.marker, *raws])
+            m = self.fast.match(line)
+            typed = self.fast.build(m.groups(), today) if m is not None else None
+            if typed is not None:
+                return line, typed
+        parsed = self.parse_raws(raws, today)  # names the problem, or accepts what the fast path declined
         if parsed.problems:
             name, raw, code, message = parsed.problems[0]
             raise BadValue(message, field=name, record_index=record_index, code=code, value=raw)

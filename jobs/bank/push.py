@@ -156,11 +156,14 @@ def _record(ctx: AppContext, log: logging.Logger, lines: list[dict[str, Any]],
     # (and one pass over the claim table's many indexes) per claim instead of two.
     own = (PayoutInstruction.select(PayoutInstruction.instruction_id)
            .where(PayoutInstruction.claim == Claim.id, PayoutInstruction.batch == batch.id))
-    transition_many(ids, S.READY, S.INSTRUCTED, actor=ACTOR, action="INSTRUCTED", chunk=5000,
-                    details={row["claim"]: {"instruction_id": row["instruction_id"], "batch_id": batch_id}
-                             for row in rows},
-                    batch_id=batch_id, instruction_id=own, bank_reference=None, paid_date=None,
-                    failure_code=None)
+    # Event details written out (the ids are [A-Z0-9-]): 100k json.dumps calls cost half a second.
+    details = {row["claim"]: f'{{"instruction_id": "{row["instruction_id"]}", "batch_id": "{batch_id}"}}'
+               for row in rows}
+    # One UPDATE for the whole batch: one pass over the READY claims, whatever plan the
+    # (possibly stale) statistics after a big intake suggest.
+    transition_many(ids, S.READY, S.INSTRUCTED, actor=ACTOR, action="INSTRUCTED", chunk=len(ids),
+                    details=details, batch_id=batch_id, instruction_id=own, bank_reference=None,
+                    paid_date=None, failure_code=None)
     result.add("instructions", len(rows))
     result.add("batches")
     log.info("Batch %s dicatat: %d instruksi, total %s", batch_id, len(rows), fmt.rupiah(total))

@@ -1,13 +1,34 @@
 import threading
 
+from peewee import SqliteDatabase
+
 from core.db import apply_migrations, bulk_insert, lock_row, write_tx
-from models import Counter, Worker
+from models import ALL_MODELS, Counter, Worker
 
 
 def test_migrations_are_applied_once(database):
     assert apply_migrations(database) == []
     assert "claim" in database.get_tables()
-    assert database.execute_sql("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+    assert database.execute_sql("SELECT name FROM schema_migration ORDER BY name").fetchall() == [
+        ("0001_initial",), ("0002_leaner_claim_indexes",)]
+
+
+def test_migrated_schema_has_exactly_the_indexes_the_models_declare(database):
+    """Migrations are the schema; the models document it. A drift in either shows here."""
+    declared = SqliteDatabase(":memory:")
+    with declared.bind_ctx(ALL_MODELS):
+        declared.create_tables(ALL_MODELS)
+        expected = {model: _indexes(declared, model) for model in ALL_MODELS}
+    for model, indexes in expected.items():
+        assert _indexes(database, model) == indexes, model._meta.table_name
+
+
+def _indexes(database, model) -> set[tuple[tuple[str, ...], bool, bool]]:
+    """(columns, unique, partial) of each index but the primary key's (0001 named some differently)."""
+    key = (model._meta.primary_key.column_name,)
+    found = {(tuple(c.strip('"') for c in i.columns), i.unique, " WHERE " in (i.sql or "").upper())
+             for i in database.get_indexes(model._meta.table_name)}
+    return found - {(key, True, False)}
 
 
 def test_bulk_insert_writes_every_row_with_nulls_for_missing_keys(database):
