@@ -4,7 +4,10 @@ A handler on the root logger takes the records of the thread running the job (th
 own logger, the SFTP client, the business rules it calls) and writes them to the run's
 row about once a second. It never writes inside the job's open transaction: that would
 tie the progress display to a commit, and on SQLite a second connection would wait for
-the job's own write lock.
+the job's own write lock. A line logged inside a transaction, followed by a long silent
+step, is written by a small flusher thread on its own connection, so the live log is
+never more than a couple of seconds behind. Both write only while the run is RUNNING:
+the runner's final update (the whole log) is never overwritten by a late flush.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class RunLogHandler(logging.Handler):
         self._last_flush = 0.0  # the first line is shown at once
         self._dirty = False
         self._flushing = threading.local()
+        self._lines = threading.Lock()  # head/tail are read by the flusher thread
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread != self.thread_id or getattr(self._flushing, "on", False):
@@ -53,15 +57,20 @@ class RunLogHandler(logging.Handler):
             line = self.line(record)
         except Exception:  # a bad format string must not break the job
             line = str(record.msg)
-        if len(self.head) < HEAD_LINES:
-            self.head.append(line)
-        else:
-            if len(self.tail) == self.tail.maxlen:
-                self.skipped += 1
-            self.tail.append(line)
-        self._dirty = True
-        if time.monotonic() - self._last_flush >= self.flush_seconds and not db.in_transaction():
+        with self._lines:
+            if len(self.head) < HEAD_LINES:
+                self.head.append(line)
+            else:
+                if len(self.tail) == self.tail.maxlen:
+                    self.skipped += 1
+                self.tail.append(line)
+            self._dirty = True
+        if self.due() and not db.in_transaction():
             self.save()
+
+    def due(self) -> bool:
+        """Lines are waiting and the last write is at least `flush_seconds` old."""
+        return self._dirty and time.monotonic() - self._last_flush >= self.flush_seconds
 
     def line(self, record: logging.LogRecord) -> str:
         at = fmt.to_local(_utc(record.created), self.zone)
@@ -72,20 +81,25 @@ class RunLogHandler(logging.Handler):
         return f"{at:%H:%M:%S} {level + ' ' if level else ''}{text}"
 
     def text(self) -> str:
-        lines = list(self.head)
-        if self.skipped:
-            lines.append(f"... ({self.skipped} baris dilewati / lines skipped) ...")
-        lines.extend(self.tail)
+        with self._lines:
+            lines = list(self.head)
+            if self.skipped:
+                lines.append(f"... ({self.skipped} baris dilewati / lines skipped) ...")
+            lines.extend(self.tail)
+            self._dirty = False  # what changes from here on is written next time
         return "\n".join(lines)
 
     def save(self) -> None:
-        """Write the lines so far to the run's row (outside any transaction)."""
+        """Write the lines so far to the run's row (outside any transaction of the job's)."""
         if not self._dirty:
             return
         self._flushing.on = True
         try:
-            JobRun.update(log=self.text()).where(JobRun.id == self.run_id).execute()
-            self._dirty = False
+            (JobRun.update(log=self.text())
+             .where(JobRun.id == self.run_id, JobRun.outcome == "RUNNING").execute())
+        except Exception:
+            self._dirty = True  # e.g. SQLite busy past its timeout: the next flush tries again
+            raise
         finally:
             self._flushing.on = False
             self._last_flush = time.monotonic()
@@ -102,11 +116,29 @@ def capture(run_id: int, zone: str) -> Iterator[RunLogHandler]:
     root = logging.getLogger()
     root.addHandler(handler)
     _current.run_id = run_id
+    stop = threading.Event()
+    flusher = threading.Thread(target=_flush_while_silent, args=(handler, stop), daemon=True,
+                               name=f"runlog-{run_id}")
+    flusher.start()
     try:
         yield handler
     finally:
+        stop.set()
+        flusher.join()
         _current.run_id = None
         root.removeHandler(handler)
+
+
+def _flush_while_silent(handler: RunLogHandler, stop: threading.Event) -> None:
+    """Write lines the job thread could not (it was inside a transaction) while it stays silent."""
+    while not stop.wait(max(handler.flush_seconds, 0.2)):
+        if not handler.due():
+            continue
+        try:
+            with db.connection_context():
+                handler.save()
+        except Exception as exc:  # the job must never fail because its progress display did
+            logging.getLogger(__name__).debug("run log flush failed: %s", exc)
 
 
 def _utc(timestamp: float) -> dt.datetime:

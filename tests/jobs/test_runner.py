@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from core.db import write_tx
 from jobs import locks
 from jobs.locks import HOLDER, JobBusy
 from jobs.registry import JOBS, JobSpec, UnknownJob
@@ -84,6 +85,35 @@ def test_the_log_is_visible_while_the_job_still_runs(job_ctx, fake_job, monkeypa
     while JobRun.get_by_id(run.id).outcome == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert JobRun.get_by_id(run.id).outcome == "SUCCEEDED"
+
+
+def test_a_line_logged_in_a_transaction_shows_while_the_job_stays_silent(job_ctx, fake_job, monkeypatch):
+    """The job thread cannot write its log inside its own transaction; the flusher does, soon after."""
+    monkeypatch.setattr("jobs.runlog.FLUSH_SECONDS", 0.2)
+    release, logged = threading.Event(), threading.Event()
+
+    def job(ctx, log):
+        with write_tx():
+            log.info("berkas besar: mulai menerapkan")
+        logged.set()
+        release.wait(10)  # a long step that logs nothing
+        return JobResult()
+
+    fake_job.func = job
+    run = start_job(job_ctx, JOB)
+    try:
+        assert logged.wait(10)
+        deadline = time.monotonic() + 5
+        while "mulai menerapkan" not in (JobRun.get_by_id(run.id).log or "") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "mulai menerapkan" in JobRun.get_by_id(run.id).log
+        assert JobRun.get_by_id(run.id).outcome == "RUNNING"
+    finally:
+        release.set()
+    deadline = time.monotonic() + 10
+    while JobRun.get_by_id(run.id).outcome == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Selesai" in JobRun.get_by_id(run.id).log  # the final log, not overwritten by a late flush
 
 
 def test_warnings_make_the_run_succeed_with_warnings(job_ctx, fake_job):
