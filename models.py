@@ -271,14 +271,13 @@ class Claim(BaseModel):
 
 # Partial indexes (migration 0002) over columns that are empty or false for almost every
 # claim: a new claim adds no entry to them, so intake of a 100k-record file maintains
-# six indexes fewer. Queries must use the same condition (a bare `Claim.flagged`, not
+# five indexes fewer. Queries must use the same condition (a bare `Claim.flagged`, not
 # `== True`), or the database cannot prove the index covers them.
 PARTIAL_INDEXES = (
     Claim.index(Claim.status, name="claim_flagged_status").where(Claim.flagged),
     Claim.index(Claim.received_at, name="claim_flagged_received_at").where(Claim.flagged),
     Claim.index(Claim.id, name="claim_report_pending").where(Claim.report_pending),
     Claim.index(Claim.batch_id, name="claim_batch_id").where(Claim.batch_id.is_null(False)),
-    Claim.index(Claim.instruction_id, name="claim_instruction_id").where(Claim.instruction_id.is_null(False)),
     Claim.index(Claim.pending_change_by, name="claim_pending_change_by_id")
     .where(Claim.pending_change_by.is_null(False)),
 )
@@ -289,7 +288,7 @@ for _index in PARTIAL_INDEXES:
 class ClaimEvent(BaseModel):
     """Append-only trail of everything that happened to a claim. Never updated or deleted."""
 
-    claim = ForeignKeyField(Claim, backref="events", on_delete="RESTRICT")
+    claim = ForeignKeyField(Claim, backref="events", on_delete="RESTRICT", index=False)  # (claim, at) serves
     at = DateTimeField(default=utcnow)
     actor = CharField(max_length=64)  # username, or "job:bpjs_pull"
     action = CharField(max_length=40)
@@ -306,8 +305,9 @@ class PayoutInstruction(BaseModel):
     """One line of a PAYOUT_INSTRUCTION file; a resend gets a new row and a new id."""
 
     instruction_id = CharField(max_length=32, unique=True)
-    batch = ForeignKeyField(PayoutBatch, backref="instructions", on_delete="RESTRICT")
-    claim = ForeignKeyField(Claim, backref="instructions", on_delete="RESTRICT")
+    # Indexed by (batch, result_status) and (claim, result_status) below, not on their own.
+    batch = ForeignKeyField(PayoutBatch, backref="instructions", on_delete="RESTRICT", index=False)
+    claim = ForeignKeyField(Claim, backref="instructions", on_delete="RESTRICT", index=False)
     beneficiary_name = CharField(max_length=100)
     bank_code = CharField(max_length=3)
     account_no = CharField(max_length=20)
@@ -320,7 +320,8 @@ class PayoutInstruction(BaseModel):
     value_date = DateField(null=True)
     failure_code = CharField(max_length=32, null=True)
     failure_reason = TextField(null=True)
-    result_file = ForeignKeyField(BatchFile, null=True, backref="results", on_delete="SET NULL")
+    result_file = ForeignKeyField(BatchFile, null=True, backref="results", on_delete="SET NULL",
+                                  index=False)  # partial index below: NULL until the bank answers
     result_at = DateTimeField(null=True)
 
     class Meta:
@@ -328,6 +329,11 @@ class PayoutInstruction(BaseModel):
             (("claim", "result_status"), False),
             (("batch", "result_status"), False),
         )
+
+
+PayoutInstruction.add_index(PayoutInstruction.index(
+    PayoutInstruction.result_file, name="payoutinstruction_result_file_id")
+    .where(PayoutInstruction.result_file.is_null(False)))
 
 
 class StatusReport(BaseModel):

@@ -10,7 +10,7 @@ def test_migrations_are_applied_once(database):
     assert apply_migrations(database) == []
     assert "claim" in database.get_tables()
     assert database.execute_sql("SELECT name FROM schema_migration ORDER BY name").fetchall() == [
-        ("0001_initial",), ("0002_leaner_claim_indexes",)]
+        ("0001_initial",), ("0002_leaner_indexes",)]
 
 
 def test_migrated_schema_has_exactly_the_indexes_the_models_declare(database):
