@@ -86,8 +86,9 @@ def run(tmp: Path, n: int, database: str | None) -> int:
         ingest = time.perf_counter() - started
         assert pulled.outcome == "SUCCEEDED", pulled.error
         ready = Claim.select().where(Claim.status == ClaimStatus.READY).count()
+        judged = "target <= 3x" if settings.is_sqlite else "a SQLite pass: the target is judged on SQLite"
         print(f"  bpjs_pull (download, check, parse, validate, apply, events): {ingest:6.2f} s "
-              f"= {n / ingest:,.0f} records/s, {ingest / bare:.2f}x the bare pass (target <= 3x); "
+              f"= {n / ingest:,.0f} records/s, {ingest / bare:.2f}x the bare pass ({judged}); "
               f"{ingest / plain:.1f}x the index-less one")
         started = time.perf_counter()
         pushed = run_job(ctx, "bank_push")
@@ -97,7 +98,7 @@ def run(tmp: Path, n: int, database: str | None) -> int:
               f"(target <= 10 s for 100,000)")
     finally:
         server.stop()
-    missed = [what for what, ok in (("ingest <= 3x bare", ingest <= 3 * bare),
+    missed = [what for what, ok in (("ingest <= 3x bare", ingest <= 3 * bare or not settings.is_sqlite),
                                     ("bank_push <= 10 s per 100k", push <= 10 * ready / 100_000)) if not ok]
     print("targets missed: " + ", ".join(missed) if missed else "all targets met")
     return 1 if missed else 0

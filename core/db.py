@@ -128,7 +128,7 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], chunk: int = 500
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     params = ", ".join([db.obj.param] * len(fields))
     sql = f'INSERT INTO "{table}" ({columns}) VALUES ({params})'
-    values = _row_values([f.name for f in fields], fields)
+    values = _row_values([f.name for f in fields], fields, text_times=is_sqlite())
     cursor = db.cursor()
     if is_postgres():  # COPY streams the rows: several times faster than executemany
         with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
@@ -147,9 +147,17 @@ _NATIVE: dict[type[Field], type] = {
 }
 
 
-def _row_values(names: list[str], fields: list[Field]) -> Callable[[dict[str, Any]], list[Any]]:
-    """row dict -> the driver's values: at 100k rows x 30 columns, db_value per value was a second."""
+def _row_values(names: list[str], fields: list[Field],
+                text_times: bool) -> Callable[[dict[str, Any]], list[Any]]:
+    """row dict -> the driver's values: at 100k rows x 30 columns, db_value per value was a second.
+
+    text_times (SQLite): dates and times go as the ISO text sqlite3's default adapter would
+    write (deprecated since Python 3.12), converted here once per distinct value: the rows
+    of one bulk insert mostly share the same "now".
+    """
     checks = [(i, _NATIVE.get(type(f)), f.db_value) for i, f in enumerate(fields)]
+    times = [i for i, f in enumerate(fields) if text_times and isinstance(f, DateField | DateTimeField)]
+    texts: dict[Any, str] = {}
 
     def values(row: dict[str, Any]) -> list[Any]:
         out = [row.get(name) for name in names]
@@ -157,6 +165,16 @@ def _row_values(names: list[str], fields: list[Field]) -> Callable[[dict[str, An
             value = out[i]
             if value is not None and type(value) is not native:
                 out[i] = db_value(value)
+        for i in times:
+            value = out[i]
+            if value is not None:
+                text = texts.get(value)
+                if text is None:
+                    text = value.isoformat(" ") if type(value) is dt.datetime else value.isoformat()
+                    texts[value] = text
+                    if len(texts) > 10_000:  # distinct values (verified_at, say): keep the memory flat
+                        texts.clear()
+                out[i] = text
         return out
 
     return values

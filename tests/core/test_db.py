@@ -1,9 +1,10 @@
+import datetime as dt
 import threading
 
 from peewee import SqliteDatabase
 
 from core.db import apply_migrations, bulk_insert, lock_row, write_tx
-from models import ALL_MODELS, Counter, Worker
+from models import ALL_MODELS, AuditLog, Counter, Worker
 
 
 def test_migrations_are_applied_once(database):
@@ -37,6 +38,20 @@ def test_bulk_insert_writes_every_row_with_nulls_for_missing_keys(database):
     with write_tx():
         assert bulk_insert(Worker, rows, chunk=5000) == 12_000
     assert Worker.select().count() == 12_000
+
+
+def test_bulk_insert_stores_times_exactly_as_peewee_does(database):
+    """Same text on SQLite (sorting and range queries compare it), same value on PostgreSQL."""
+    moments = [dt.datetime(2026, 11, 23, 1, 2, 3), dt.datetime(2026, 11, 23, 1, 2, 3, 456)]
+    with write_tx():
+        for at in moments:
+            AuditLog.create(at=at, action="by_peewee")
+        bulk_insert(AuditLog, [{"at": at, "action": "bulk"} for at in moments + moments])
+    stored = database.execute_sql('SELECT action, "at" FROM audit_log ORDER BY id').fetchall()
+    by_peewee = [at for action, at in stored if action == "by_peewee"]
+    assert [at for action, at in stored if action == "bulk"] == by_peewee + by_peewee
+    bulk = AuditLog.select().where(AuditLog.action == "bulk").order_by(AuditLog.id)
+    assert [a.at for a in bulk] == moments * 2
 
 
 def test_read_then_write_under_threads_loses_no_update(database):
