@@ -8,12 +8,13 @@ import pytest
 
 from core import fmt
 from core.claim_states import transition
+from core.db import is_postgres
 from core.layout import Record, check_file, read_records
 from jobs.sftp.client import SftpClient
 from jobs.sftp.connection import error_context
 from jobs.sftp.errors import SftpError
 from jobs.sftp.staging import sha256_of
-from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction
+from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction, db
 from tests.factories import make_claim
 
 S = ClaimStatus
@@ -139,3 +140,27 @@ def test_the_remark_fits_35_characters(benefit, claim_no, remark):
     from jobs.bank.push import remark as make_remark
 
     assert make_remark(benefit, claim_no) == remark
+
+
+def test_each_claims_own_instruction_is_looked_up_by_claim_not_by_batch(cycle, monkeypatch):
+    """The batch's index would read every instruction of the batch once per claim (quadratic at 100k)."""
+    if is_postgres():
+        pytest.skip("PostgreSQL plans a few dozen rows with a scan whatever its statistics")
+    import jobs.bank.push as push
+
+    plans = []
+    real = push.transition_many
+
+    def explain_then_move(ids, *args, **changes):
+        own = changes["instruction_id"]
+        sql, params = Claim.select(Claim.id, own.alias("own")).where(Claim.id.in_(ids)).sql()
+        plans.append(" | ".join(str(row[-1]) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params)))
+        return real(ids, *args, **changes)
+
+    monkeypatch.setattr(push, "transition_many", explain_then_move)
+    for _ in range(40):
+        make_claim(S.READY)
+    assert cycle.run("bank_push").outcome == "SUCCEEDED"
+    assert len(plans) == 1
+    assert "payoutinstruction_claim_id_result_status" in plans[0], plans[0]
+    assert "batch_id_result_status" not in plans[0], plans[0]
