@@ -26,6 +26,7 @@ from core import fmt
 from core.alerts import raise_alert
 from core.audit import audit
 from core.context import AppContext
+from core.db import refresh_statistics
 from jobs.errors import describe
 from jobs.locks import HOLDER, JobBusy, JobLock, acquire
 from jobs.registry import JobSpec, get_job
@@ -188,6 +189,7 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
                          f", percobaan ke-{run.attempt}" if run.attempt > 1 else "")
             started = time.monotonic()
             result, error = _call(spec, ctx, job_log)
+            _refresh_statistics()
             retry_in = _plan_retry(ctx, run, error, on_retry) if error else None
             outcome = FAILED if error else (WARNINGS if result.warnings else SUCCEEDED)
             message = None
@@ -218,6 +220,13 @@ def _call(spec: JobSpec, ctx: AppContext, job_log: logging.Logger) -> tuple[JobR
             job_log.exception("Kesalahan internal")
         return getattr(exc, "result", None) or JobResult(), error
     return result, result.failure
+
+
+def _refresh_statistics() -> None:
+    try:
+        refresh_statistics()
+    except Exception:  # the planner's statistics are an optimisation: never a job's failure
+        log.exception("Statistik basis data tidak dapat diperbarui")
 
 
 def _plan_retry(ctx: AppContext, run: JobRun, error: JobError, on_retry: RetryHook | None) -> float | None:

@@ -16,7 +16,8 @@ from jobs.locks import HOLDER, JobBusy
 from jobs.registry import JOBS, JobSpec, UnknownJob
 from jobs.result import JobError, JobResult
 from jobs.runner import run_job, run_with_retries, start_job
-from models import Alert, AuditLog, JobRun, SchedulerLock, User
+from models import Alert, AuditLog, Claim, ClaimStatus, JobRun, SchedulerLock, User, db
+from tests.factories import make_claim
 
 JOB = "bpjs_pull"
 
@@ -114,6 +115,24 @@ def test_a_line_logged_in_a_transaction_shows_while_the_job_stays_silent(job_ctx
     while JobRun.get_by_id(run.id).outcome == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "Selesai" in JobRun.get_by_id(run.id).log  # the final log, not overwritten by a late flush
+
+
+def test_after_a_run_sqlite_has_statistics_for_the_tables_the_job_queried(job_ctx, fake_job):
+    """Without them SQLite's planner guesses; bank_push once went quadratic on a guess."""
+    if not job_ctx.settings.is_sqlite:
+        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
+
+    def job(ctx, log):
+        for n in range(20):
+            make_claim(ClaimStatus.READY, approved_amount=1_000_000 + n)
+        # a query with several usable indexes: the planner's choice is what statistics inform
+        Claim.select().where(Claim.status == ClaimStatus.READY, Claim.approved_amount > 1_000_005).count()
+        return JobResult()
+
+    fake_job.func = job
+    assert run_job(job_ctx, JOB).outcome == "SUCCEEDED"
+    analysed = {row[0] for row in db.execute_sql("SELECT tbl FROM sqlite_stat1")}
+    assert "claim" in analysed
 
 
 def test_warnings_make_the_run_succeed_with_warnings(job_ctx, fake_job):
