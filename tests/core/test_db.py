@@ -40,6 +40,14 @@ def test_bulk_insert_writes_every_row_with_nulls_for_missing_keys(database):
     assert Worker.select().count() == 12_000
 
 
+def test_bulk_insert_converts_a_value_not_of_its_columns_type_as_peewee_would(database):
+    with write_tx():
+        bulk_insert(Worker, [{"kpj": "00000000001", "nik": "5371014107850001", "name": "Yohanes Ndun",
+                              "kabupaten_code": 5371, "occupation": b"NELAYAN"}])
+    worker = Worker.get()
+    assert (worker.kabupaten_code, worker.occupation) == ("5371", "NELAYAN")
+
+
 def test_bulk_insert_stores_times_exactly_as_peewee_does(database):
     """Same text on SQLite (sorting and range queries compare it), same value on PostgreSQL."""
     moments = [dt.datetime(2026, 11, 23, 1, 2, 3), dt.datetime(2026, 11, 23, 1, 2, 3, 456)]
