@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,9 +71,21 @@ def database(database_url: str) -> Iterator[Database]:
         tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
         database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield database
+    _join_job_threads()
     if not database.is_closed():
         database.close()
     db.initialize(None)
+
+
+def _join_job_threads(timeout: float = 30) -> None:
+    """Job threads a test started ("run now", re-run) end before the database goes away.
+
+    A run is recorded finished before its thread releases the job's lock and its log
+    flusher stops: waiting for the outcome alone let the thread outlive the test.
+    """
+    for thread in threading.enumerate():
+        if thread.name.startswith(("job-", "runlog-")) and thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 @pytest.fixture
