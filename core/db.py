@@ -50,6 +50,9 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "busy_timeout": 30000,
     "cache_size": -64000,
+    # Every ANALYZE (bank_push's, PRAGMA optimize's) samples instead of reading whole
+    # tables and indexes: payout_instruction grows by every batch ever sent.
+    "analysis_limit": 1000,
 }
 
 M = TypeVar("M", bound=Model)
@@ -222,11 +225,11 @@ def refresh_statistics() -> None:
     SQLite keeps no statistics by itself, and without them it once took the batch's
     index for a per-claim look-up (quadratic at 100k claims). `PRAGMA optimize` analyses
     only the tables this connection queried whose statistics are missing or far behind
-    (otherwise it costs nothing); `analysis_limit` bounds it on a 1,000,000-claim table.
-    PostgreSQL: autovacuum analyses, and bank_push analyses what it just inserted.
+    (otherwise it costs nothing); `analysis_limit` (SQLITE_PRAGMAS) bounds it on a
+    1,000,000-claim table. PostgreSQL: autovacuum analyses, and bank_push analyses what
+    it just inserted.
     """
     if is_sqlite():
-        db.execute_sql("PRAGMA analysis_limit = 1000")
         db.execute_sql("PRAGMA optimize")
 
 

@@ -100,7 +100,7 @@ def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> Ba
             for status, label in REPORTED.items():
                 (Claim.update(report_pending=False, reported_status=label, reported_at=created)
                  .where(Claim.id.in_(part), Claim.status == status,
-                        Claim.report_pending)  # bare: matches the partial index
+                        Claim.report_pending)  # the bare column, as in Claim.awaiting_report
                  .execute())
         bulk_insert(ClaimEvent, [
             {"claim": claim.id, "at": created, "actor": ACTOR, "action": "REPORTED",
