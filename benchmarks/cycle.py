@@ -37,13 +37,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.context import build_context
 from core.db import SQLITE_PRAGMAS, drop_all, init_db
-from core.demo import FIRST_MEN, FIRST_WOMEN, SURNAMES
-from core.layout import write_file
+from core.files.layout import write_file
 from core.settings import load_settings
+from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES
+from demo.simulate.bpjs import nik
 from jobs.runner import run_job
 from jobs.sftp.keys import ensure_keys
 from jobs.sftp.server import EmbeddedSftpServer
-from jobs.simulate.bpjs import nik
 from models import Claim, ClaimStatus
 
 WITA = dt.timezone(dt.timedelta(hours=8))

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.layout import Layout, Record, check_file, load_layouts, read_records  # noqa: E402
+from core.files.layout import Layout, Record, check_file, load_layouts, read_records  # noqa: E402
 from core.reference import load_reference  # noqa: E402
 
 TODAY = date(2025, 9, 3)

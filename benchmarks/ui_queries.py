@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.claims.queries import ClaimFilter, Duty, claim_detail, claims_page, dashboard
 from core.db import init_db, is_postgres
-from core.demo import NOW, generate
-from core.queries import ClaimFilter, Duty, claim_detail, claims_page, dashboard
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT
+from demo.data import NOW, generate
 from models import Claim, ClaimStatus, db
 
 S = ClaimStatus

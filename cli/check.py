@@ -1,12 +1,12 @@
-"""`check`: verify the money invariants; exit 1 naming each broken one (see core/invariants.py)."""
+"""`check`: verify the money invariants; exit 1 naming each broken one (see core/claims/invariants.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from core.claims.invariants import INVARIANTS, check_all
 from core.context import AppContext
-from core.invariants import INVARIANTS, check_all
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from core.context import AppContext
-from core.export import export_rows, write_csv, write_json
+from desk.export import export_rows, write_csv, write_json
 from models import Claim, ClaimStatus
 
 

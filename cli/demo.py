@@ -7,7 +7,7 @@ import sys
 import time
 
 from core.context import AppContext
-from core.demo import DemoError, generate
+from demo.data import DemoError, generate
 
 
 def register(sub: argparse._SubParsersAction) -> None:

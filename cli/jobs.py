@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 
-from core import fmt
 from core.context import AppContext
+from core.text import fmt
 from jobs import crashpoints
 from jobs.locks import JobBusy
 from jobs.registry import JOBS, job_infos

@@ -71,7 +71,7 @@ def seed_if_empty(ctx: AppContext) -> None:
     """Demo claims and an `admin` with a one-time password, on a database with no claims and no users."""
     if Claim.select().exists() or User.select().exists():
         return
-    from core.demo import generate
+    from demo.data import generate
 
     written = generate(ctx.settings.demo_claims, seed=1, reference=ctx.reference,
                        approval_threshold=ctx.settings.approval_threshold)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from core.context import AppContext
-from jobs.simulate import partner_folder
-from jobs.simulate.bank import answer_instructions
-from jobs.simulate.bpjs import drop_verified_claims
+from demo.simulate import partner_folder
+from demo.simulate.bank import answer_instructions
+from demo.simulate.bpjs import drop_verified_claims
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ from core.settings import PROJECT_ROOT, Settings
 class AppContext:
     settings: Settings
     reference: Reference
-    layouts: Any  # core.layout.Layouts
+    layouts: Any  # core.files.layout.Layouts
     database: Database | None = None
     extras: dict[str, Any] = field(default_factory=dict)  # scheduler, sftp server... set by serve
 
@@ -45,7 +45,7 @@ def build_context(settings: Settings) -> AppContext:
 
 def _load_layouts(settings: Settings, reference: Reference) -> Any:
     try:
-        from core.layout import load_layouts
+        from core.files.layout import load_layouts
     except ImportError:  # pragma: no cover - until the layout engine lands
         return None
     return load_layouts(settings.layouts_dir, reference)

@@ -28,8 +28,8 @@ from typing import Any, Protocol
 
 from core.context import AppContext
 from core.db import bulk_insert, write_tx
-from core.layout import FileCheck, FileRejected, Record, check_file, read_records
-from core.layout import RecordError as BadRecord
+from core.files.layout import FileCheck, FileRejected, Record, check_file, read_records
+from core.files.layout import RecordError as BadRecord
 from jobs import crashpoints
 from jobs.result import JobError, JobResult
 from jobs.runlog import current_run_id

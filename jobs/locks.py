@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import fmt
 from core.db import is_postgres, write_tx
+from core.text import fmt
 from models import JobRun, SchedulerLock, db, utcnow
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from typing import Any
 
 from core.context import AppContext
 from core.db import write_tx
-from core.layout import write_file
+from core.files.layout import write_file
 from jobs import crashpoints
 from jobs.result import JobError
 from jobs.sftp.client import SftpClient

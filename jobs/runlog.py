@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from core import fmt
+from core.text import fmt
 from models import JobRun, db
 
 HEAD_LINES = 1000  # a run of 100k bad records keeps its first and last lines

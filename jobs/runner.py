@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from core import fmt
 from core.alerts import raise_alert
 from core.audit import audit
 from core.context import AppContext
 from core.db import refresh_statistics
+from core.text import fmt
 from jobs.errors import describe
 from jobs.locks import HOLDER, JobBusy, JobLock, acquire
 from jobs.registry import JobSpec, get_job

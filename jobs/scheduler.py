@@ -23,8 +23,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core import fmt
 from core.context import AppContext
+from core.text import fmt
 from jobs.registry import JOBS
 from models import JobRun, db
 
@@ -55,18 +55,18 @@ def start_scheduler(ctx: AppContext, *, triggers: dict[str, BaseTrigger] | None 
         trigger = (triggers or {}).get(job_id) or cron_trigger(job_settings.cron, settings.timezone)
         scheduler.add_job(_fire, trigger, args=(ctx, job_id, trigger), id=job_id, name=job_id)
     if extra_jobs:
-        from core.duty_alerts import watch_payment_duty
+        from core.claims.duty_alerts import watch_payment_duty
         from jobs.watch import watch_overdue
 
         scheduler.add_job(_in_thread(watch_overdue), IntervalTrigger(minutes=WATCH_EVERY_MINUTES),
                           args=(ctx,), id="watch_overdue", name="watch_overdue",
                           next_run_time=dt.datetime.now(dt.UTC))
-        # Claims past BPJS's payment duty: at most one alert a day (see core.duty_alerts).
+        # Claims past BPJS's payment duty: at most one alert a day (see core.claims.duty_alerts).
         scheduler.add_job(_in_thread(watch_payment_duty), IntervalTrigger(minutes=WATCH_EVERY_MINUTES),
                           args=(ctx,), id="watch_payment_duty", name="watch_payment_duty",
                           next_run_time=dt.datetime.now(dt.UTC))
         if settings.embedded_sftp.enabled and settings.embedded_sftp.simulate:
-            from jobs.simulate.schedule import demo_tasks
+            from demo.simulate.schedule import demo_tasks
 
             now = dt.datetime.now(dt.UTC)
             for task in demo_tasks(ctx):

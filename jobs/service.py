@@ -4,7 +4,7 @@
 event loop for APScheduler); `stop_background(ctx)` from its shutdown hook. With
 `embedded_sftp.enabled`, the server's keys are made on first start and the server plays
 BPJS and Bank NTT; with `embedded_sftp.simulate` as well, the demo partners act on their
-own (see jobs/simulate/schedule.py).
+own (see demo/simulate/schedule.py).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from core import fmt
 from core.context import AppContext
 from core.db import write_tx
+from core.text import fmt
 from jobs.sftp.client import SftpClient
 from models import Counter
 

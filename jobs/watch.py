@@ -11,10 +11,10 @@ import logging
 
 from peewee import fn
 
-from core import fmt
 from core.alerts import raise_alert
 from core.context import AppContext
 from core.db import write_tx
+from core.text import fmt
 from models import Alert, PayoutBatch, PayoutInstruction, utcnow
 
 log = logging.getLogger(__name__)

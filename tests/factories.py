@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from core.claim_states import create_claim
+from core.claims.states import create_claim
 from models import Claim, ClaimStatus
 
 _seq = itertools.count(1)

@@ -15,7 +15,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from core.audit import audit
 from core.context import AppContext
-from ui import (
+from ui import session as sess
+from ui.pages import (
     account,
     alerts,
     audit_log,
@@ -25,15 +26,14 @@ from ui import (
     dashboard,
     exports,
     files,
-    jobs_page,
+    jobs,
     login,
     runs,
     users,
 )
-from ui import session as sess
 
 PAGES = (login, account, dashboard, claims_queue, claim_detail, exports,
-         jobs_page, runs, files, batches, alerts, audit_log, users)  # the desk pages
+         jobs, runs, files, batches, alerts, audit_log, users)  # the desk pages
 OPEN_PATHS = frozenset({"/favicon.ico", sess.LOGIN_PATH})  # and NiceGUI's own /_nicegui/*
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from nicegui import app, ui
 
-from core import fmt, i18n
-from core.permissions import MIN_ROLE, Action
+from core.text import fmt, i18n
+from desk.permissions import MIN_ROLE, Action
 from ui import session as sess
 from ui.session import Session
 
@@ -33,7 +33,7 @@ IDLE_CHECK_SECONDS = 60
 @dataclass(frozen=True)
 class NavItem:
     path: str
-    key: str  # core.i18n message key of the label
+    key: str  # core.text.i18n message key of the label
     icon: str
     action: Action = Action.VIEW  # what the role must be allowed to see the page
 

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from nicegui import app, run, ui
 
-from core import i18n
 from core.audit import audit
+from core.claims.queries import Duty, open_alert_count
 from core.context import AppContext
-from core.permissions import MIN_ROLE, Action, allowed
-from core.queries import Duty, open_alert_count
+from core.text import i18n
+from desk.permissions import MIN_ROLE, Action, allowed
 from models import User, db
 
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """bank_pull: fetch PAYOUT_RESULT files from Bank NTT and reconcile them.
 
 The file handling is `jobs.incoming`; matching results to instructions and claims is
-`core.reconcile`. A file answering a batch we never sent is rejected whole.
+`core.claims.reconcile`. A file answering a batch we never sent is rejected whole.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from core.claims.reconcile import Reconciler
 from core.context import AppContext
-from core.reconcile import Reconciler
 from jobs.incoming import ChunkReport, Inbound, pull_files
 from jobs.result import JobResult
 from models import BatchFile, PayoutBatch

@@ -15,12 +15,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from core import fmt
-from core.checks import payout_fingerprint
-from core.claim_states import transition_many
+from core.claims.checks import payout_fingerprint
+from core.claims.states import transition_many
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
-from core.layout import BadValue
+from core.files.layout import BadValue
+from core.text import fmt
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
 from jobs.result import JobResult

@@ -1,7 +1,7 @@
 """bpjs_pull: fetch VERIFIED_CLAIMS files from BPJS and turn their records into claims.
 
 The file handling (download, whole-file check, duplicates, chunked crash-safe apply,
-archive) is `jobs.incoming`; the business rules of each record are `core.intake`.
+archive) is `jobs.incoming`; the business rules of each record are `core.claims.intake`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from core.claims.intake import Intake
 from core.context import AppContext
-from core.intake import Intake
 from jobs.incoming import ChunkReport, Inbound, pull_files
 from jobs.result import JobResult
 from models import BatchFile

@@ -17,7 +17,7 @@ from typing import Any
 
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
-from core.layout import BadValue
+from core.files.layout import BadValue
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
 from jobs.result import JobError, JobResult

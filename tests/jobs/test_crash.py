@@ -4,14 +4,14 @@ Each test sets up the cycle up to the job under test, makes the job stop at one 
 point (an injected BaseException that skips the job's own error handling, or a child
 process ended with os._exit), runs the job again, and checks that the outcome is exactly
 that of an uninterrupted run: no claim lost, none instructed or reported twice, every
-file applied once, the totals tie out (core/invariants.py).
+file applied once, the totals tie out (core/claims/invariants.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from core.invariants import check_all
+from core.claims.invariants import check_all
 from jobs import crashpoints, incoming
 from jobs.crashpoints import EXIT_CODE, InjectedCrash
 from jobs.sftp import staging

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.invariants import check_all
+from core.claims.invariants import check_all
 from models import BatchFile, Claim, ClaimStatus, PayoutBatch, StatusReport
 
 S = ClaimStatus

@@ -55,7 +55,7 @@ def test_a_run_is_recorded_as_running_before_the_job_starts(job_ctx, fake_job):
 def test_the_runs_log_lines_are_kept_with_the_run(job_ctx, fake_job):
     def job(ctx, log):
         log.info("Memproses berkas %s", "BPJSTK_KLAIM_20261123_01.txt")
-        logging.getLogger("core.intake").warning("Revisi diabaikan")
+        logging.getLogger("core.claims.intake").warning("Revisi diabaikan")
         return JobResult()
 
     fake_job.func = job

@@ -3,7 +3,7 @@ import datetime as dt
 from nicegui import ui
 from nicegui.testing import User
 
-from core import fmt
+from core.text import fmt
 from models import Alert, Claim, ClaimStatus, JobRun, utcnow
 from tests.factories import make_claim
 from tests.ui.conftest import login

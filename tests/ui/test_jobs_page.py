@@ -1,7 +1,7 @@
 import pytest
 from nicegui.testing import User
 
-from core.job_control import pause, run_now
+from desk.jobs import pause, run_now
 from models import AuditLog, JobPause, JobRun
 from models import User as Account
 from tests.ui.conftest import login

@@ -6,8 +6,8 @@ import itertools
 import pytest
 from nicegui.testing import User
 
-from core.claim_actions import BULK_ACTIONS, PERMISSION, ClaimAction
-from core.permissions import MIN_ROLE
+from desk.claim_actions import BULK_ACTIONS, PERMISSION, ClaimAction
+from desk.permissions import MIN_ROLE
 from models import AuditLog, Claim, ClaimEvent, ClaimStatus, Role
 from models import User as Account
 from tests.factories import make_claim

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.invariants import check_all
+from core.claims.invariants import check_all
 from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction
 
 S = ClaimStatus

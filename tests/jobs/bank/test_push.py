@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from core import fmt
-from core.claim_states import transition
+from core.claims.states import transition
 from core.db import is_postgres
-from core.layout import Record, check_file, read_records
+from core.files.layout import Record, check_file, read_records
+from core.text import fmt
 from jobs.sftp.client import SftpClient
 from jobs.sftp.connection import error_context
 from jobs.sftp.errors import SftpError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.layout import Record, check_file, read_records
+from core.files.layout import Record, check_file, read_records
 from models import BatchFile, Claim, ClaimStatus, StatusReport
 
 S = ClaimStatus

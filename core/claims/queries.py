@@ -1,0 +1,332 @@
+"""Read queries of the coordinator app: claim queues, search, dashboard aggregates, claim detail.
+
+Written for 1,000,000 claims: every filter and sort the queue offers is served by an index
+of `models.Claim` (see benchmarks/ui_queries.py for the figures), pages are fetched with
+LIMIT/OFFSET and only the columns a page shows. Functions here are synchronous and do
+database work: the UI calls them through `run.io_bound`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import JOIN, SQL, fn
+
+from core.claims.payment_duty import UNPAID, overdue_before
+from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
+from models import (
+    Alert,
+    BatchFile,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    JobRun,
+    PayoutBatch,
+    PayoutInstruction,
+    User,
+)
+
+S = ClaimStatus
+JOB_IDS = ("bpjs_pull", "bank_push", "bank_pull", "bpjs_push")
+SORTS: dict[str, Any] = {
+    "received_at": Claim.received_at,
+    "status_changed_at": Claim.status_changed_at,
+    "claim_no": Claim.claim_no,
+    "worker_name": Claim.worker_name,
+    "approved_amount": Claim.approved_amount,
+    "kabupaten_code": Claim.kabupaten_code,
+    "status": Claim.status,
+}
+PAGE_SIZES = (10, 25, 50, 100)
+# COUNT(*), not COUNT(id): PostgreSQL can then answer from a covering index alone (index-only scan).
+COUNT_ALL = fn.COUNT(SQL("*"))
+PAGE_COLUMNS = (Claim.id, Claim.claim_no, Claim.case_no, Claim.worker_name, Claim.nik, Claim.kpj,
+                Claim.kabupaten_code, Claim.benefit_type, Claim.approved_amount, Claim.status,
+                Claim.received_at, Claim.status_changed_at, Claim.flagged, Claim.hold_reason,
+                Claim.review_reason, Claim.failure_code)
+NIK_RE = re.compile(r"\d{16}")
+KPJ_RE = re.compile(r"\d{11}")
+CODE_RE = re.compile(r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*")
+
+
+@dataclass(frozen=True)
+class Duty:
+    """How the payment duty is counted: N working days in the programme's zone."""
+
+    days: int = 7
+    zone: str = DEFAULT_ZONE
+
+    def cutoff(self, today: dt.date | None = None) -> dt.datetime:
+        return overdue_before(today or local_today(self.zone), self.days, self.zone)
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """What a queue shows; also the target of "all N matching" bulk actions and exports."""
+
+    statuses: tuple[str, ...] = ()
+    kabupaten: tuple[str, ...] = ()
+    benefit_types: tuple[str, ...] = ()
+    received_from: dt.date | None = None  # local calendar days, inclusive
+    received_to: dt.date | None = None
+    flagged: bool = False  # only claims flagged for a coordinator
+    past_duty: bool = False  # only unpaid claims past the payment duty
+    batch_id: str | None = None
+    search: str = ""
+
+    def is_empty(self) -> bool:
+        return self == ClaimFilter()
+
+    def to_params(self) -> dict[str, str]:
+        """URL query parameters (the inverse of `from_params`), empty values left out."""
+        params = {
+            "status": ",".join(self.statuses), "kab": ",".join(self.kabupaten),
+            "benefit": ",".join(self.benefit_types),
+            "from": self.received_from.isoformat() if self.received_from else "",
+            "to": self.received_to.isoformat() if self.received_to else "",
+            "flagged": "1" if self.flagged else "", "duty": "1" if self.past_duty else "",
+            "batch": self.batch_id or "", "q": self.search,
+        }
+        return {k: v for k, v in params.items() if v}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], *, statuses: frozenset[str] = frozenset(S.ALL),
+                    kabupaten: frozenset[str] | None = None,
+                    benefit_types: frozenset[str] | None = None) -> ClaimFilter:
+        """Read URL parameters, silently dropping unknown codes and malformed dates."""
+        def codes(name: str, allowed: frozenset[str] | None) -> tuple[str, ...]:
+            values = [v.strip() for v in params.get(name, "").split(",") if v.strip()]
+            return tuple(v for v in values if allowed is None or v in allowed)
+
+        return cls(
+            statuses=codes("status", statuses), kabupaten=codes("kab", kabupaten),
+            benefit_types=codes("benefit", benefit_types),
+            received_from=_date(params.get("from")), received_to=_date(params.get("to")),
+            flagged=params.get("flagged") == "1", past_duty=params.get("duty") == "1",
+            batch_id=(params.get("batch") or "").strip() or None,
+            search=(params.get("q") or "").strip()[:100],
+        )
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def filtered(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None, columns=()):
+    """The claims matching `f` (a peewee query, unordered)."""
+    query = Claim.select(*columns) if columns else Claim.select()
+    where = conditions(f, duty, today)
+    return query.where(*where) if where else query
+
+
+def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> list[Any]:
+    where: list[Any] = []
+    statuses = f.statuses
+    if f.past_duty:
+        statuses = tuple(s for s in (statuses or UNPAID) if s in UNPAID) or ("-",)
+        where.append(Claim.received_at < duty.cutoff(today))
+    if statuses:
+        where.append(Claim.status == statuses[0] if len(statuses) == 1 else Claim.status.in_(statuses))
+    if f.kabupaten:
+        where.append(Claim.kabupaten_code.in_(f.kabupaten))
+    if f.benefit_types:
+        where.append(Claim.benefit_type.in_(f.benefit_types))
+    if f.received_from:
+        where.append(Claim.received_at >= local_midnight_utc(f.received_from, duty.zone))
+    if f.received_to:
+        where.append(Claim.received_at < local_midnight_utc(f.received_to + dt.timedelta(days=1), duty.zone))
+    if f.flagged:
+        where.append(Claim.flagged)  # bare: the partial indexes' WHERE (models.Claim)
+    if f.batch_id:
+        where.append(Claim.batch_id == f.batch_id)
+    if f.search:
+        where.append(search_condition(f.search))
+    return where
+
+
+def search_condition(term: str) -> Any:
+    """One box for claim number, case number, NIK, KPJ or name; the shape of the term picks the index.
+
+    16 digits is a NIK (the worker's or the beneficiary's), 11 digits a KPJ, anything else
+    with a digit a claim or case number (exact, or a prefix); plain words search names.
+    """
+    term = term.strip()
+    if NIK_RE.fullmatch(term):
+        return (Claim.nik == term) | (Claim.beneficiary_nik == term)
+    if KPJ_RE.fullmatch(term):
+        return Claim.kpj == term
+    if CODE_RE.fullmatch(term):
+        code = term.upper()
+        return ((Claim.claim_no == code) | (Claim.case_no == code)
+                | _prefix(Claim.claim_no, code) | _prefix(Claim.case_no, code))
+    words = term.lower()
+    return (fn.LOWER(Claim.worker_name).contains(words)
+            | fn.LOWER(Claim.beneficiary_name).contains(words))
+
+
+def _prefix(column, text: str):
+    """`column LIKE 'text%'` written as a range, so SQLite and PostgreSQL both use the index."""
+    return (column >= text) & (column < text + "\uffff")
+
+
+def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: bool = True, page: int = 1,
+                per_page: int = 25, duty: Duty = Duty(), today: dt.date | None = None,
+                known_total: int | None = None) -> ClaimPage:
+    """One page of a queue plus the exact number of matching claims.
+
+    Paging and sorting do not change the number: pass the `known_total` of the same filter
+    to skip counting again (at 1,000,000 claims the count is most of a page's cost).
+    """
+    column = SORTS.get(sort_by, Claim.received_at)
+    order = (column.desc(), Claim.id.desc()) if descending else (column.asc(), Claim.id.asc())
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = max(1, page)
+    query = filtered(f, duty, today, PAGE_COLUMNS)
+    rows = list(query.order_by(*order).limit(per_page).offset((page - 1) * per_page).dicts())
+    if known_total is not None:
+        total = known_total
+    elif len(rows) < per_page and page == 1:
+        total = len(rows)
+    else:
+        total = count(f, duty, today)
+    return ClaimPage(rows, total)
+
+
+def count(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> int:
+    return int(filtered(f, duty, today, (COUNT_ALL,)).scalar())
+
+
+def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> tuple[int, int]:
+    """Exact count and Rupiah total of the claims matching `f` (the "all N matching" preview)."""
+    row = filtered(f, duty, today, (COUNT_ALL, fn.COALESCE(fn.SUM(Claim.approved_amount), 0))) \
+        .tuples().get()
+    return int(row[0]), int(row[1])
+
+
+# -- dashboard ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DutySummary:
+    count: int
+    total: int
+    cutoff: dt.datetime
+    oldest: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_status: dict[str, tuple[int, int]]  # status -> (count, Rupiah total)
+    paid_by_kabupaten: list[tuple[str, int, int]]  # (code, count, total), largest total first
+    past_duty: DutySummary
+    last_runs: dict[str, JobRun | None]
+    open_alert_count: int
+    open_alerts: list[Alert]
+
+
+def dashboard(duty: Duty = Duty(), today: dt.date | None = None, alert_limit: int = 10) -> Dashboard:
+    alerts, alert_count = open_alerts(alert_limit)
+    by_status, paid = status_and_paid_by_kabupaten()
+    return Dashboard(by_status, paid, past_duty_summary(duty, today), last_runs(), alert_count, alerts)
+
+
+def status_and_paid_by_kabupaten() -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int]]]:
+    """Count and Rupiah total per status (every status present), and of PAID per kabupaten.
+
+    One pass over the covering index (status, kabupaten_code, approved_amount) answers both:
+    at 1,000,000 claims that is the bulk of the dashboard's time, so it is read once.
+    """
+    query = (Claim.select(Claim.status, Claim.kabupaten_code, COUNT_ALL,
+                          fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
+             .group_by(Claim.status, Claim.kabupaten_code).tuples())
+    by_status = dict.fromkeys(S.ALL, (0, 0))
+    paid: list[tuple[str, int, int]] = []
+    for status, code, n, total in query:
+        count, amount = by_status.get(status, (0, 0))
+        by_status[status] = (count + int(n), amount + int(total))
+        if status == S.PAID:
+            paid.append((code, int(n), int(total)))
+    return by_status, sorted(paid, key=lambda r: (-r[2], r[0]))
+
+
+def status_summary() -> dict[str, tuple[int, int]]:
+    """Count and Rupiah total per status, every status present (zero when none)."""
+    return status_and_paid_by_kabupaten()[0]
+
+
+def paid_by_kabupaten() -> list[tuple[str, int, int]]:
+    """(kabupaten code, count, Rupiah total) of PAID claims, largest total first."""
+    return status_and_paid_by_kabupaten()[1]
+
+
+def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: int = 5) -> DutySummary:
+    cutoff = duty.cutoff(today)
+    where = (Claim.status.in_(UNPAID), Claim.received_at < cutoff)
+    n, total = (Claim.select(COUNT_ALL, fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
+                .where(*where).tuples().get())
+    oldest = list(Claim.select(Claim.id, Claim.claim_no, Claim.worker_name, Claim.approved_amount,
+                               Claim.status, Claim.received_at)
+                  .where(*where).order_by(Claim.received_at, Claim.id).limit(limit).dicts())
+    return DutySummary(int(n), int(total), cutoff, oldest)
+
+
+def last_runs() -> dict[str, JobRun | None]:
+    """The latest run of each job (running or finished)."""
+    return {job: JobRun.select().where(JobRun.job == job).order_by(JobRun.started_at.desc()).first()
+            for job in JOB_IDS}
+
+
+def open_alerts(limit: int = 10) -> tuple[list[Alert], int]:
+    return list(Alert.open().limit(limit)), Alert.open().count()
+
+
+def open_alert_count() -> int:
+    return Alert.select().where(Alert.acknowledged_at.is_null()).count()
+
+
+# -- claim detail ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    claim: Claim
+    case_claims: list[dict[str, Any]]  # the other payments of the same accident case
+    events: list[ClaimEvent]
+    attempts: list[dict[str, Any]]  # each payout instruction, newest first
+    source_file: BatchFile | None
+    pending_change_by: str | None  # who proposed the bank details waiting for approval
+
+
+def claim_detail(claim_no: str) -> ClaimDetail | None:
+    claim = Claim.get_or_none(Claim.claim_no == claim_no)
+    if claim is None:
+        return None
+    case_claims = list(Claim.select(Claim.id, Claim.claim_no, Claim.benefit_type, Claim.approved_amount,
+                                    Claim.status, Claim.received_at, Claim.paid_date, Claim.beneficiary_name)
+                       .where(Claim.case_no == claim.case_no, Claim.id != claim.id)
+                       .order_by(Claim.received_at, Claim.id).dicts())
+    events = list(ClaimEvent.select().where(ClaimEvent.claim == claim.id)
+                  .order_by(ClaimEvent.at.desc(), ClaimEvent.id.desc()))
+    attempts = list(PayoutInstruction
+                    .select(PayoutInstruction, PayoutBatch.batch_id, PayoutBatch.created_at.alias("batch_at"),
+                            PayoutBatch.status.alias("batch_status"),
+                            BatchFile.name.alias("result_file_name"))
+                    .join(PayoutBatch).switch(PayoutInstruction)
+                    .join(BatchFile, JOIN.LEFT_OUTER, on=(PayoutInstruction.result_file == BatchFile.id))
+                    .where(PayoutInstruction.claim == claim.id)
+                    .order_by(PayoutInstruction.id.desc()).dicts())
+    source = BatchFile.get_or_none(BatchFile.id == claim.source_file_id) if claim.source_file_id else None
+    changer = (User.select(User.username).where(User.id == claim.pending_change_by_id).scalar()
+               if claim.pending_change_by_id else None)
+    return ClaimDetail(claim, case_claims, events, attempts, source, changer)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

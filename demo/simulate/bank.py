@@ -1,0 +1,164 @@
+"""The demo Bank NTT: answers every PAYOUT_INSTRUCTION in its inbox with PAYOUT_RESULT files.
+
+Like a real bank it de-duplicates on instruction_id (a batch uploaded twice is answered
+once), moves each handled instruction file to `inbox/diproses`, fails some transfers with
+the usual reasons (unknown, closed or dormant account, name not matching the KTP), now
+and then answers a batch in two files, and returns the odd earlier credit (RETURNED) in a
+later result file of its batch. Files are written by the layout engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.files.layout import FileRejected, Layouts, Record, check_file, read_records, write_file
+from core.settings import Settings
+from core.text import fmt
+
+STATE_FILE = ".simulasi-bank.json"
+HANDLED_DIR = "diproses"
+REJECTED_DIR = "ditolak"
+FAILURES = (("ACCOUNT_NOT_FOUND", "Rekening tidak ditemukan", 35), ("ACCOUNT_CLOSED",
+                                                                    "Rekening sudah ditutup", 25),
+            ("NAME_MISMATCH", "Nama pemilik rekening tidak sesuai KTP", 25),
+            ("ACCOUNT_DORMANT", "Rekening tidak aktif (dormant)", 15))
+
+
+@dataclass(frozen=True)
+class Answered:
+    instruction_files: list[str]
+    result_files: list[Path]
+    success: int
+    failed: int
+    returned: int
+
+
+def answer_instructions(settings: Settings, layouts: Layouts, *, inbox: Path, outbox: Path,
+                        fail_rate: float = 0.05, return_rate: float = 0.02, split_rate: float = 0.2,
+                        seed: int | None = None, now: dt.datetime | None = None) -> Answered:
+    """Answer every instruction file waiting in `inbox`; returns what was written to `outbox`."""
+    rnd = random.Random(seed)
+    local_now = fmt.to_local(now or dt.datetime.now(dt.UTC), settings.timezone).replace(microsecond=0)
+    state = _State.load(inbox.parent / STATE_FILE)
+    instruction_layout, result_layout = layouts["PAYOUT_INSTRUCTION"], layouts["PAYOUT_RESULT"]
+    bank = _Bank(settings, result_layout, state, outbox, local_now, rnd)
+    handled, totals = [], {"SUCCESS": 0, "FAILED": 0, "RETURNED": 0}
+    for batch_id, returned in bank.returns(return_rate).items():  # credits paid in earlier answers
+        bank.write(batch_id, returned)
+        totals["RETURNED"] += len(returned)
+    for path in sorted(inbox.glob(instruction_layout.file_name.glob)):
+        if instruction_layout.match_name(path.name) is None:
+            continue
+        try:
+            check = check_file(instruction_layout, path, expected_sender=settings.organisation_id,
+                               expected_receiver=settings.partner("bank").id, today=local_now.date())
+        except FileRejected:
+            _move(path, inbox / REJECTED_DIR)
+            continue
+        records = [r.values for r in read_records(instruction_layout, path, expected_sender=None,
+                                                  expected_receiver=None, today=local_now.date())
+                   if isinstance(r, Record)]
+        results = bank.decide(check.header["file_id"], records, fail_rate)
+        if rnd.random() < split_rate and len(results) > 1:
+            cut = len(results) // 2
+            bank.write(check.header["file_id"], results[:cut])
+            bank.write(check.header["file_id"], results[cut:])
+        elif results:  # nothing new in a file sent twice: nothing to answer
+            bank.write(check.header["file_id"], results)
+        for result in results:
+            totals[result["status"]] += 1
+        _move(path, inbox / HANDLED_DIR)
+        handled.append(path.name)
+    state.save()
+    return Answered(handled, bank.written, totals["SUCCESS"], totals["FAILED"], totals["RETURNED"])
+
+
+class _Bank:
+    def __init__(self, settings: Settings, layout: Any, state: _State, outbox: Path, now: dt.datetime,
+                 rnd: random.Random):
+        self.settings, self.layout, self.state, self.outbox, self.now, self.rnd = (
+            settings, layout, state, outbox, now, rnd)
+        self.written: list[Path] = []
+
+    def decide(self, batch_id: str, records: list[dict[str, Any]], fail_rate: float) -> list[dict[str, Any]]:
+        out = []
+        answered = self.state.data["answered"]
+        for record in records:
+            instruction_id = record["instruction_id"]
+            if instruction_id in answered:
+                continue  # the bank de-duplicates on instruction_id
+            answered[instruction_id] = True
+            if self.rnd.random() < fail_rate:
+                code, reason, _ = self.rnd.choices(FAILURES, [w for *_, w in FAILURES])[0]
+                out.append({"instruction_id": instruction_id, "status": "FAILED", "amount": record["amount"],
+                            "failure_code": code, "failure_reason": reason})
+                continue
+            self.state.data["references"] += 1
+            reference = f"NTT{self.now:%y%m%d}{self.state.data['references']:08d}"
+            out.append({"instruction_id": instruction_id, "status": "SUCCESS", "amount": record["amount"],
+                        "bank_reference": reference, "value_date": self.now.date()})
+            self.state.data["paid"].append([batch_id, instruction_id, record["amount"]])
+        return out
+
+    def returns(self, rate: float) -> dict[str, list[dict[str, Any]]]:
+        """Earlier credits that come back (an interbank return), grouped by batch."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        kept = []
+        for batch_id, instruction_id, amount in self.state.data["paid"]:
+            if self.rnd.random() < rate:
+                out.setdefault(batch_id, []).append({
+                    "instruction_id": instruction_id, "status": "RETURNED", "amount": amount,
+                    "failure_code": "ACCOUNT_CLOSED",
+                    "failure_reason": "Dana dikembalikan: rekening ditutup"})
+            else:
+                kept.append([batch_id, instruction_id, amount])
+        self.state.data["paid"] = kept[-5000:]
+        return out
+
+    def write(self, batch_id: str, results: list[dict[str, Any]]) -> Path:
+        seq = self.state.data["result_seq"].get(batch_id, 0) + 1
+        self.state.data["result_seq"][batch_id] = seq
+        name = self.layout.make_name(date=self.now.date(), batch_id=batch_id, seq=seq)
+        header = {"file_id": f"RES-{batch_id}-{seq:02d}", "created_at": self.now,
+                  "sender": self.settings.partner("bank").id, "receiver": self.settings.organisation_id,
+                  "batch_id": batch_id}
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.outbox.parent, prefix=".simulasi-") as tmp:
+            written = write_file(self.layout, Path(tmp) / name, header, results)
+            written.path.chmod(0o644)  # readable by the SFTP user (the layout engine writes 0600)
+            os.replace(written.path, self.outbox / name)
+        self.written.append(self.outbox / name)
+        return self.outbox / name
+
+
+class _State:
+    def __init__(self, path: Path, data: dict[str, Any]):
+        self.path, self.data = path, data
+
+    @classmethod
+    def load(cls, path: Path) -> _State:
+        data: dict[str, Any] = {"answered": {}, "paid": [], "result_seq": {}, "references": 0}
+        if path.exists():
+            data.update(json.loads(path.read_text(encoding="utf-8")))
+        return cls(path, data)
+
+    def save(self) -> None:
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self.data), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _move(path: Path, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.exists():
+        target = folder / f"{path.stem}.{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}{path.suffix}"
+    shutil.move(str(path), target)

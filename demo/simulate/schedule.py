@@ -1,0 +1,79 @@
+"""The demo cadence of `embedded_sftp.simulate: true`: partners that act on their own.
+
+So that someone who just started the app sees the whole cycle within minutes: the demo
+BPJS drops a file every few minutes, the demo bank answers within a minute, and the four
+jobs also run every few minutes (besides their nightly cron). A production configuration
+sets `embedded_sftp.enabled: false`, which turns all of this off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.context import AppContext
+from demo.simulate import partner_folder
+
+log = logging.getLogger(__name__)
+
+BPJS_EVERY_MINUTES = 5
+BANK_EVERY_SECONDS = 45
+JOB_EVERY_MINUTES = {"bpjs_pull": 3, "bank_push": 3, "bank_pull": 2, "bpjs_push": 5}
+FIRST_RUN_SECONDS = {"bpjs_pull": 15, "bank_push": 25, "bank_pull": 50, "bpjs_push": 65}
+MAX_WAITING_FILES = 3  # BPJS stops dropping while the app is not picking its files up
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    id: str
+    func: Callable[..., None]
+    args: tuple[Any, ...]
+    every_seconds: float
+    first_after_seconds: float
+
+
+def demo_tasks(ctx: AppContext) -> list[DemoTask]:
+    """What the scheduler runs on an interval in demo mode (it owns the triggers).
+
+    The first turn is chained within about a minute of start: BPJS drops a file, the app
+    takes it in and sends the READY claims, the bank answers, the app reconciles and
+    reports to BPJS.
+    """
+    tasks = [DemoTask("demo_bpjs", demo_bpjs_drop, (ctx,), BPJS_EVERY_MINUTES * 60, 5),
+             DemoTask("demo_bank", demo_bank_answer, (ctx,), BANK_EVERY_SECONDS, 35)]
+    for job_id, minutes in JOB_EVERY_MINUTES.items():
+        tasks.append(DemoTask(f"demo_{job_id}", demo_run, (ctx, job_id), minutes * 60,
+                              FIRST_RUN_SECONDS[job_id]))
+    log.info("Mitra demo aktif: BPJS mengirim berkas tiap %d menit, bank menjawab dalam %d detik",
+             BPJS_EVERY_MINUTES, BANK_EVERY_SECONDS)
+    return tasks
+
+
+def demo_bpjs_drop(ctx: AppContext) -> None:
+    from demo.simulate.bpjs import drop_verified_claims
+
+    outbox = partner_folder(ctx.settings, "bpjs", "outbox")
+    layout = ctx.layouts["VERIFIED_CLAIMS"]
+    if len(list(outbox.glob(layout.file_name.glob))) >= MAX_WAITING_FILES:
+        return
+    dropped = drop_verified_claims(ctx.settings, layout, ctx.reference, folder=outbox, claims=30)
+    log.info("BPJS (demo) mengirim %s: %d klaim", dropped.path.name, dropped.records)
+
+
+def demo_bank_answer(ctx: AppContext) -> None:
+    from demo.simulate.bank import answer_instructions
+
+    answered = answer_instructions(ctx.settings, ctx.layouts, inbox=partner_folder(ctx.settings, "bank",
+                                                                                   "inbox"),
+                                   outbox=partner_folder(ctx.settings, "bank", "outbox"))
+    if answered.result_files:
+        log.info("Bank NTT (demo) menjawab %d berkas: %d berhasil, %d gagal, %d dikembalikan",
+                 len(answered.result_files), answered.success, answered.failed, answered.returned)
+
+
+def demo_run(ctx: AppContext, job_id: str) -> None:
+    from jobs.runner import run_scheduled
+
+    run_scheduled(ctx, job_id, None)

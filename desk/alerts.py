@@ -1,0 +1,51 @@
+"""Acknowledging an alert: who saw it, when, and what they did about it (a note is required).
+
+Raising alerts is `core.alerts` (jobs and the overdue watch); this is the people's side.
+"""
+
+from __future__ import annotations
+
+from peewee import JOIN
+
+from core.audit import audit
+from core.db import write_tx
+from desk.acting import Refused, acting_user, clean_text
+from desk.permissions import Action
+from models import Alert, PayoutBatch, User, utcnow
+
+
+def acknowledge(alert_id: int, username: str, note: str | None) -> Alert:
+    """Close an open alert with a note (coordinator and up); raises Refused if already closed."""
+    actor = acting_user(username, Action.ACK_ALERT)
+    text = clean_text(note, required=True)
+    with write_tx():
+        alert = Alert.get_or_none(Alert.id == alert_id)
+        if alert is None:
+            raise Refused("alerts.error.not_found", alert=str(alert_id))
+        done = (Alert.update(acknowledged_at=utcnow(), acknowledged_by=actor.id, acknowledge_note=text)
+                .where(Alert.id == alert_id, Alert.acknowledged_at.is_null()).execute())
+        if done != 1:
+            raise Refused("alerts.error.already", alert=str(alert_id))
+        audit("ALERT_ACK", username=actor.username, target=alert.subject[:200],
+              details={"alert_id": alert.id, "kind": alert.kind, "note": text})
+    return Alert.get_by_id(alert_id)
+
+
+def open_alerts(limit: int = 200) -> tuple[list[Alert], int]:
+    """The newest open alerts (up to `limit`) and how many are open in all.
+
+    Each alert carries `batch_code`, its payout batch's id (None without one), for links.
+    """
+    query = (Alert.select(Alert, PayoutBatch.batch_id.alias("batch_code"))
+             .join(PayoutBatch, JOIN.LEFT_OUTER, on=(Alert.batch == PayoutBatch.id))
+             .where(Alert.acknowledged_at.is_null()).order_by(Alert.created_at.desc(), Alert.id.desc()))
+    return list(query.limit(limit).objects()), Alert.open().count()
+
+
+def recently_acknowledged(limit: int = 20) -> list[tuple[Alert, str | None]]:
+    """The last acknowledged alerts with who acknowledged them."""
+    rows = (Alert.select(Alert, User.username.alias("by"))
+            .join(User, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == User.id))
+            .where(Alert.acknowledged_at.is_null(False))
+            .order_by(Alert.acknowledged_at.desc()).limit(limit).objects())
+    return [(row, row.by) for row in rows]

@@ -1,0 +1,96 @@
+"""What people do to partners' files: download a copy, ignore a rejected file, reprocess it.
+
+- Download (supervisor and up): the kept local copy (archive, quarantine or outgoing);
+  audited with the file's SHA-256, so who took which bytes is on record.
+- Ignore (supervisor and up): a rejected file nobody will resend is marked IGNORED with
+  a reason; it stays in quarantine and in the list. Dropping a partner's data is a
+  supervisor's decision, like cancelling a claim.
+- Reprocess (coordinator and up): a rejected file is never re-read as it was (its totals
+  or header are wrong, so nothing of it may be applied). The partner fixes it and puts
+  the corrected file on its server, under the same name or a new one; the next pull
+  takes it as a new file, because a rejected file does not count as "already
+  processed". Reprocess starts that pull now, instead of waiting for the schedule; the
+  rejected row then shows the file that replaced it (`replacement_of`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.audit import audit
+from core.context import AppContext
+from core.db import write_tx
+from desk.acting import Refused, acting_user, clean_text
+from desk.permissions import Action
+from jobs.bank.pull import INBOUND as BANK_INBOUND
+from jobs.bpjs.pull import INBOUND as BPJS_INBOUND
+from jobs.runner import start_job
+from models import BatchFile, JobRun, utcnow
+
+PULL_JOBS = {(i.partner, i.file_type): i.job for i in (BPJS_INBOUND, BANK_INBOUND)}
+APPLIED = ("RECEIVED", "PROCESSED", "PROCESSED_WITH_ERRORS")
+
+
+def file_for_download(file_id: int, username: str) -> tuple[Path, str]:
+    """(local path, file name) of a kept file for `username` (supervisor and up), audited."""
+    actor = acting_user(username, Action.DOWNLOAD_FILE)
+    batch_file = _file(file_id)
+    path = Path(batch_file.local_path) if batch_file.local_path else None
+    if path is None or not path.is_file():
+        raise Refused("files.error.no_copy", name=batch_file.name)
+    audit("FILE_DOWNLOAD", username=actor.username, target=batch_file.name,
+          details={"file_id": batch_file.id, "sha256": batch_file.sha256})
+    return path, batch_file.name
+
+
+def ignore_file(file_id: int, username: str, reason: str | None) -> BatchFile:
+    """Mark a rejected incoming file IGNORED with a reason (supervisor and up)."""
+    actor = acting_user(username, Action.IGNORE_FILE)
+    why = clean_text(reason, required=True)
+    with write_tx():
+        batch_file = _file(file_id)
+        changed = (BatchFile.update(status="IGNORED", ignore_reason=why, processed_at=utcnow())
+                   .where(BatchFile.id == file_id, BatchFile.direction == "IN",
+                          BatchFile.status == "REJECTED")
+                   .execute())
+        if changed != 1:
+            raise Refused("files.error.not_rejected", name=batch_file.name)
+        audit("FILE_IGNORED", username=actor.username, target=batch_file.name,
+              details={"file_id": batch_file.id, "reason": why})
+    return BatchFile.get_by_id(file_id)
+
+
+def reprocess_file(ctx: AppContext, file_id: int, username: str) -> JobRun:
+    """Start the partner's pull now, to take the file that replaces a rejected one (coordinator and up).
+
+    Raises Refused (not a rejected incoming file), PermissionDenied or JobBusy before
+    anything is written; returns the RUNNING run.
+    """
+    actor = acting_user(username, Action.REPROCESS_FILE)
+    batch_file = _file(file_id)
+    job_id = PULL_JOBS.get((batch_file.partner, batch_file.file_type))
+    if batch_file.direction != "IN" or batch_file.status != "REJECTED" or job_id is None:
+        raise Refused("files.error.not_rejected", name=batch_file.name)
+    run = start_job(ctx, job_id, "manual", actor)
+    audit("FILE_REPROCESS", username=actor.username, target=batch_file.name,
+          details={"file_id": batch_file.id, "run_id": run.id, "job": job_id})
+    return run
+
+
+def replacement_of(batch_file: BatchFile) -> BatchFile | None:
+    """The file applied after a rejected one that took its place (same name or same file id), if any."""
+    same = BatchFile.name == batch_file.name
+    if batch_file.file_id:
+        same = same | (BatchFile.file_id == batch_file.file_id)
+    return (BatchFile.select()
+            .where(BatchFile.direction == "IN", BatchFile.partner == batch_file.partner,
+                   BatchFile.file_type == batch_file.file_type, BatchFile.id > batch_file.id,
+                   BatchFile.status.in_(APPLIED), same)
+            .order_by(BatchFile.id).first())
+
+
+def _file(file_id: int) -> BatchFile:
+    batch_file = BatchFile.get_or_none(BatchFile.id == file_id)
+    if batch_file is None:
+        raise Refused("files.error.not_found", file=str(file_id))
+    return batch_file

@@ -1,0 +1,104 @@
+"""Account administration by an admin: create, change role, deactivate/reactivate, reset password.
+
+Rules kept here, not in the page, and tested directly:
+- only an active admin may do any of it (checked again from the database);
+- the last active admin can be neither demoted nor deactivated, so the programme never
+  locks itself out of its own user management; concurrent changes are serialised by
+  locking the admins' rows (PostgreSQL) or the IMMEDIATE transaction (SQLite);
+- nobody deactivates their own account or resets their own password here (the account
+  page changes one's own password, knowing the old one);
+- a new account and a reset password get a one-time password that must be changed at
+  the next login; it is returned once, for the admin to hand over, and never stored.
+Every change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from core.audit import audit
+from core.db import is_postgres, lock_row, write_tx
+from core.users import UserError, create_user, one_time_password, password_problem, set_password
+from desk.acting import Refused, acting_user
+from desk.permissions import Action
+from models import Role, User
+
+
+def create_account(username: str, role: str, by: str, *, full_name: str = "") -> tuple[User, str]:
+    """A new account with a one-time password; returns (user, password). Raises Refused."""
+    acting_user(by, Action.MANAGE_USERS)
+    password = _fresh_password(username)
+    try:
+        user = create_user(username, password, role, full_name=full_name.strip()[:120], created_by=by,
+                           must_change_password=True)
+    except UserError as exc:
+        indonesian, _, english = str(exc).partition(" / ")
+        raise Refused("users.error.refused", indonesian=indonesian, english=english or indonesian) from exc
+    return user, password
+
+
+def change_role(user_id: int, role: str, by: str) -> User:
+    """Give the account another role; the last active admin keeps theirs."""
+    acting_user(by, Action.MANAGE_USERS)
+    if role not in Role.ALL:
+        raise Refused("users.error.unknown_role", role=role)
+    with write_tx():
+        user = _locked(user_id)
+        if user.role == role:
+            return user
+        if user.role == Role.ADMIN and user.active:
+            _keep_an_admin(user)
+        User.update(role=role).where(User.id == user.id).execute()
+        audit("USER_ROLE_CHANGED", username=by, target=user.username, details={"from": user.role, "to": role})
+    return User.get_by_id(user_id)
+
+
+def set_active(user_id: int, active: bool, by: str) -> User:
+    """Deactivate (or reactivate) an account; not one's own, not the last active admin."""
+    acting_user(by, Action.MANAGE_USERS)
+    with write_tx():
+        user = _locked(user_id)
+        if user.active == active:
+            return user
+        if not active:
+            if user.username == by:
+                raise Refused("users.error.self_deactivate")
+            if user.role == Role.ADMIN:
+                _keep_an_admin(user)
+        User.update(active=active).where(User.id == user.id).execute()
+        audit("USER_REACTIVATED" if active else "USER_DEACTIVATED", username=by, target=user.username)
+    return User.get_by_id(user_id)
+
+
+def reset_password(user_id: int, by: str) -> str:
+    """Give the account a new one-time password (and unlock it); returns the password."""
+    acting_user(by, Action.MANAGE_USERS)
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise Refused("users.error.not_found", user=str(user_id))
+    if user.username == by:
+        raise Refused("users.error.self_reset")
+    password = _fresh_password(user.username)
+    set_password(user, password, by=by, must_change=True)  # audited as PASSWORD_SET
+    return password
+
+
+def _keep_an_admin(leaving: User) -> None:
+    """Refuse when `leaving` is the only active admin (call inside write_tx)."""
+    admins = User.select(User.id).where(User.role == Role.ADMIN, User.active == True)  # noqa: E712
+    if is_postgres():
+        admins = admins.for_update()
+    if not [a for a in admins if a.id != leaving.id]:
+        raise Refused("users.error.last_admin", user=leaving.username)
+
+
+def _locked(user_id: int) -> User:
+    user = lock_row(User, User.id == user_id)
+    if user is None:
+        raise Refused("users.error.not_found", user=str(user_id))
+    return user
+
+
+def _fresh_password(username: str) -> str:
+    password = one_time_password()
+    while password_problem(password, username):  # random, so practically never
+        password = one_time_password()
+    return password

@@ -1,0 +1,113 @@
+import datetime as dt
+
+from core.claims import queries as q
+from core.claims.queries import ClaimFilter, Duty
+from models import Alert, Claim, ClaimEvent, ClaimStatus, JobRun, PayoutBatch, PayoutInstruction, utcnow
+from tests.factories import make_claim
+
+S = ClaimStatus
+NIK = "5305014107850001"
+TODAY = dt.date(2026, 11, 20)  # a Friday
+
+
+def received(claim: Claim, when: dt.datetime) -> None:
+    Claim.update(received_at=when).where(Claim.id == claim.id).execute()
+
+
+def test_filter_survives_a_round_trip_through_the_url():
+    f = ClaimFilter(statuses=(S.READY, S.ON_HOLD), kabupaten=("5305",), benefit_types=("JKM",),
+                    received_from=dt.date(2026, 1, 1), received_to=dt.date(2026, 1, 31), flagged=True,
+                    past_duty=True, batch_id="B1", search="ndun")
+    assert ClaimFilter.from_params(f.to_params()) == f
+    assert ClaimFilter().to_params() == {}
+
+
+def test_unknown_codes_and_bad_dates_in_the_url_are_dropped():
+    f = ClaimFilter.from_params({"status": "READY,HACKED", "kab": "9999,5305", "from": "kemarin"},
+                                kabupaten=frozenset({"5305"}))
+    assert (f.statuses, f.kabupaten, f.received_from) == ((S.READY,), ("5305",), None)
+
+
+def test_search_finds_by_nik_kpj_claim_number_case_number_and_name(database):
+    wanted = make_claim(nik=NIK, beneficiary_nik="5305015507900002", kpj="26000000077",
+                        claim_no="KLM-202611-00000077", case_no="KSS-000000077", worker_name="Maria Tefa")
+    make_claim(worker_name="Yohanes Ndun")
+    for term in (NIK, "5305015507900002", "26000000077", "KLM-202611-00000077", "klm-202611-0000007",
+                 "KSS-000000077", "tefa", "Maria"):
+        rows = q.claims_page(ClaimFilter(search=term)).rows
+        assert [r["id"] for r in rows] == [wanted.id], term
+
+
+def test_page_sort_and_exact_total(database):
+    for amount in (3, 1, 2, 5, 4):
+        make_claim(S.READY, approved_amount=amount * 1_000_000)
+    make_claim(S.PAID)
+    page = q.claims_page(ClaimFilter(statuses=(S.READY,)), sort_by="approved_amount", descending=False,
+                         page=2, per_page=10)
+    assert (page.rows, page.total) == ([], 5)
+    page = q.claims_page(ClaimFilter(statuses=(S.READY,)), sort_by="approved_amount", descending=True,
+                         per_page=10)
+    assert [r["approved_amount"] // 1_000_000 for r in page.rows] == [5, 4, 3, 2, 1]
+    assert page.total == 5
+
+
+def test_known_total_is_not_counted_again(database):
+    for _ in range(30):
+        make_claim(S.READY)
+    assert q.claims_page(ClaimFilter(), page=2, known_total=999).total == 999
+    assert q.claims_page(ClaimFilter(), page=2).total == 30
+
+
+def test_date_range_is_in_local_days(database):
+    inside = make_claim()
+    received(inside, dt.datetime(2026, 10, 31, 17, 0))  # 1 November 01.00 WITA
+    outside = make_claim()
+    received(outside, dt.datetime(2026, 10, 31, 15, 0))  # 31 October 23.00 WITA
+    f = ClaimFilter(received_from=dt.date(2026, 11, 1), received_to=dt.date(2026, 11, 30))
+    assert [r["id"] for r in q.claims_page(f).rows] == [inside.id]
+
+
+def test_past_duty_counts_only_unpaid_claims_received_before_the_cutoff(database):
+    late = make_claim(S.INSTRUCTED, approved_amount=2_000_000)
+    received(late, dt.datetime(2026, 11, 2, 1, 0))  # due 11 November
+    paid = make_claim(S.PAID)
+    received(paid, dt.datetime(2026, 11, 2, 1, 0))
+    fresh = make_claim(S.READY)
+    received(fresh, dt.datetime(2026, 11, 19, 1, 0))
+    summary = q.past_duty_summary(Duty(), TODAY)
+    assert (summary.count, summary.total, [r["id"] for r in summary.oldest]) == (1, 2_000_000, [late.id])
+    assert q.count(ClaimFilter(past_duty=True), Duty(), TODAY) == 1
+    assert q.count(ClaimFilter(past_duty=True, statuses=(S.PAID,)), Duty(), TODAY) == 0
+
+
+def test_dashboard_totals_per_status_and_paid_per_kabupaten(database):
+    make_claim(S.PAID, kabupaten_code="5305", approved_amount=10_000_000)
+    make_claim(S.PAID, kabupaten_code="5305", approved_amount=5_000_000)
+    make_claim(S.PAID, kabupaten_code="5371", approved_amount=20_000_000)
+    make_claim(S.READY, kabupaten_code="5305", approved_amount=1_000_000)
+    JobRun.create(job="bank_pull", trigger="schedule", outcome="FAILED")
+    Alert.create(kind="job_failed", subject="x", message="y")
+    data = q.dashboard(Duty(), TODAY)
+    assert data.by_status[S.PAID] == (3, 35_000_000)
+    assert data.by_status[S.READY] == (1, 1_000_000)
+    assert data.by_status[S.CANCELLED] == (0, 0)
+    assert data.paid_by_kabupaten == [("5371", 1, 20_000_000), ("5305", 2, 15_000_000)]
+    assert data.last_runs["bank_pull"].outcome == "FAILED" and data.last_runs["bpjs_pull"] is None
+    assert data.open_alert_count == 1
+
+
+def test_claim_detail_gathers_case_events_and_attempts(database):
+    claim = make_claim(S.PAYOUT_FAILED, case_no="KSS-1")
+    other = make_claim(S.PAID, case_no="KSS-1", benefit_type="JKK_PEMAKAMAN")
+    batch = PayoutBatch.create(batch_id="B1")
+    line = {"batch": batch, "claim": claim, "beneficiary_name": "x", "bank_code": "130",
+            "account_no": "0012345678", "amount": 1, "remark": "r"}
+    PayoutInstruction.create(instruction_id="I1", result_status="FAILED", **line)
+    PayoutInstruction.create(instruction_id="I2", **line)
+    ClaimEvent.create(claim=claim, at=utcnow(), actor="koordinator", action="NOTE", reason="telepon")
+    detail = q.claim_detail(claim.claim_no)
+    assert [c["claim_no"] for c in detail.case_claims] == [other.claim_no]
+    assert [a["instruction_id"] for a in detail.attempts] == ["I2", "I1"]  # newest first
+    assert detail.attempts[0]["batch_id"] == "B1"
+    assert detail.events[0].action == "NOTE"
+    assert q.claim_detail("KLM-TIDAK-ADA") is None

@@ -1,0 +1,87 @@
+"""The filter bar of the claim queue: status, kabupaten, benefit, date range, flags, one search box."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from core.claims.queries import ClaimFilter
+from models import ClaimStatus
+from ui.session import Session
+
+
+class FilterBar:
+    def __init__(self, session: Session, initial: ClaimFilter,
+                 on_change: Callable[[ClaimFilter], Awaitable[None]]):
+        self.session, self.initial, self.on_change = session, initial, on_change
+        self._quiet = False  # while reset() clears every field: one reload, not eight
+
+    def build(self) -> None:
+        s, f = self.session, self.initial
+        t = s.t
+        with ui.row().classes("w-full items-end gap-2"):
+            self.search = ui.input(t("queue.search"), value=f.search).props("outlined dense clearable") \
+                .classes("min-w-64 grow").mark("search")
+            self.search.on("keydown.enter", self.emit)
+            self.search.on("clear", self.emit)
+            ui.button(icon="search", on_click=self.emit).props("flat dense").mark("search-button")
+        with ui.row().classes("w-full items-end gap-2"):
+            statuses = {c: s.label("claim_status", c) for c in ClaimStatus.ALL}
+            self.statuses = self._multi(t("claim.status"), statuses, f.statuses, "filter-status")
+            self.kabupaten = self._multi(t("claim.kabupaten"), s.ctx.reference.options("kabupaten", s.lang),
+                                         f.kabupaten, "filter-kabupaten")
+            self.benefits = self._multi(t("claim.benefit"), s.ctx.reference.options("benefit_type", s.lang),
+                                        f.benefit_types, "filter-benefit")
+            self.date_from = self._date(t("queue.received_from"), f.received_from, "filter-from")
+            self.date_to = self._date(t("queue.received_to"), f.received_to, "filter-to")
+            self.flagged = ui.checkbox(t("queue.only_flagged"), value=f.flagged, on_change=self.emit) \
+                .mark("filter-flagged")
+            self.past_duty = ui.checkbox(t("queue.only_past_duty"), value=f.past_duty, on_change=self.emit) \
+                .mark("filter-duty")
+            ui.button(t("queue.reset"), icon="filter_alt_off", on_click=self.reset) \
+                .props("flat dense no-caps").mark("filter-reset")
+        self.batch_id = f.batch_id
+
+    def _multi(self, label: str, options: dict[str, str], value: tuple[str, ...], marker: str) -> ui.select:
+        return ui.select(options, label=label, value=list(value), multiple=True, on_change=self.emit) \
+            .props("outlined dense use-chips clearable options-dense").classes("min-w-48").mark(marker)
+
+    def _date(self, label: str, value: dt.date | None, marker: str) -> ui.input:
+        field = ui.input(label, value=value.isoformat() if value else "") \
+            .props("outlined dense type=date stack-label").classes("w-40").mark(marker)
+        field.on("change", self.emit)
+        field.on("clear", self.emit)
+        return field
+
+    def current(self) -> ClaimFilter:
+        return ClaimFilter(
+            statuses=tuple(self.statuses.value or ()), kabupaten=tuple(self.kabupaten.value or ()),
+            benefit_types=tuple(self.benefits.value or ()), received_from=_date(self.date_from.value),
+            received_to=_date(self.date_to.value), flagged=bool(self.flagged.value),
+            past_duty=bool(self.past_duty.value), batch_id=self.batch_id,
+            search=(self.search.value or "").strip()[:100])
+
+    async def emit(self) -> None:
+        if not self._quiet:
+            await self.on_change(self.current())
+
+    async def reset(self) -> None:
+        self.batch_id = None
+        self._quiet = True
+        for field in (self.statuses, self.kabupaten, self.benefits):
+            field.set_value([])
+        for field in (self.date_from, self.date_to, self.search):
+            field.set_value("")
+        self.flagged.set_value(False)
+        self.past_duty.set_value(False)
+        self._quiet = False
+        await self.emit()
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

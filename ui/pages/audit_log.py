@@ -1,0 +1,115 @@
+"""/audit (Log Audit, supervisor and up): every user action and job run, filtered by user, action
+and date, paged on the server (`desk.views.audit`).
+
+The role is checked when the page is built and again for every page of rows, so a user
+demoted while the page is open gets no further rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from nicegui import ui
+
+from core.context import AppContext
+from core.text import fmt
+from desk.permissions import Action
+from desk.views.audit import SYSTEM, AuditFilter, audit_choices, audit_page
+from ui import session as sess
+from ui.components.desk import PagedTable, col, short_when
+from ui.frame import denied, frame
+from ui.session import Session
+
+PATH = "/audit"
+
+
+def register(ctx: AppContext) -> None:
+    @ui.page(PATH)
+    async def audit_log_page() -> None:
+        session = await sess.current(ctx)
+        if session is None:
+            return
+        with frame(session, "nav.audit", PATH):
+            if not session.can(Action.VIEW_AUDIT):
+                denied(session, Action.VIEW_AUDIT)
+                return
+            users, actions = await sess.db_call(audit_choices)
+            await AuditLogPage(ctx, session).build(users, actions)
+
+
+class AuditLogPage:
+    def __init__(self, ctx: AppContext, session: Session):
+        self.ctx, self.session = ctx, session
+        self.filter = AuditFilter(zone=session.zone)
+
+    async def build(self, users: list[str], actions: list[str]) -> None:
+        t, zone = self.session.t, fmt.zone_name(self.session.zone)
+        everything = {"": t("runs.all")}
+        with ui.row().classes("w-full items-end gap-2"):
+            who = {**everything, SYSTEM: t("audit.system"), **{u: u for u in users}}
+            self.user = ui.select(who, value="", label=t("audit.col.user"), on_change=self._apply,
+                                  with_input=True).props("outlined dense").classes("min-w-48") \
+                .mark("filter-user")
+            self.action = ui.select({**everything, **{a: a for a in actions}}, value="",
+                                    label=t("audit.col.action"), on_change=self._apply, with_input=True) \
+                .props("outlined dense").classes("min-w-48").mark("filter-action")
+            self.date_from = self._date(t("audit.from"), "filter-from")
+            self.date_to = self._date(t("audit.to"), "filter-to")
+        self.count = ui.label("").classes("text-body2 text-grey-8").mark("audit-count")
+        columns = [col("at", t("audit.col.at", zone=zone)), col("user", t("audit.col.user")),
+                   col("action", t("audit.col.action")), col("target", t("audit.col.target")),
+                   col("details", t("audit.col.details"))]
+        self.table = PagedTable(self.session, columns, self._load, marker="audit-table",
+                                no_data=t("audit.none"), per_page=50)
+        self.table.link_cell("target", "{link}", only_if="link")
+        await self.table.load(1)
+
+    def _date(self, label: str, marker: str) -> ui.input:
+        field = ui.input(label).props("outlined dense type=date stack-label").classes("w-40").mark(marker)
+        field.on("change", self._apply)
+        field.on("clear", self._apply)
+        return field
+
+    async def _apply(self) -> None:
+        self.filter = AuditFilter(username=self.user.value or None, action=self.action.value or None,
+                                  date_from=_day(self.date_from.value), date_to=_day(self.date_to.value),
+                                  zone=self.session.zone)
+        sess.touch()
+        await self.table.load(1)
+
+    async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
+        session = await sess.guard(self.ctx, Action.VIEW_AUDIT)
+        if session is None:
+            return [], 0
+        result = await sess.db_call(audit_page, self.filter, page=page, per_page=per_page)
+        if result is None:
+            return None
+        rows, total = result
+        self.count.text = self.session.t("audit.matching", count=total)
+        return [self._row(r) for r in rows], total
+
+    def _row(self, entry: dict[str, Any]) -> dict[str, Any]:
+        s = self.session
+        run_id = entry["details"].get("run_id") if isinstance(entry["details"], dict) else None
+        link = f"/tugas/riwayat/{run_id}" if entry["action"] == "JOB_RUN" and run_id else None
+        return {"id": f"{entry['source']}-{entry['ref']}", "at": short_when(s, entry["at"]),
+                "user": entry["username"] or s.t("audit.system"), "action": entry["action"],
+                "target": entry["target"] or "", "link": link, "details": _details(entry["details"])}
+
+
+def _details(details: Any) -> str:
+    if not details:
+        return ""
+    if isinstance(details, dict):
+        return ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v}"
+                         for k, v in details.items())
+    return str(details)
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,121 @@
+"""/ (Beranda): where the money stands, what is late, how last night's exchange went."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.claims.queries import Dashboard, dashboard
+from core.context import AppContext
+from core.text import fmt
+from models import ClaimStatus
+from ui import session as sess
+from ui.frame import STATUS_COLORS, frame
+from ui.session import Session
+
+OUTCOME_COLORS = {"SUCCEEDED": "positive", "SUCCEEDED_WITH_WARNINGS": "warning", "FAILED": "negative",
+                  "RUNNING": "info"}
+
+
+def register(ctx: AppContext) -> None:
+    @ui.page("/")
+    async def dashboard_page() -> None:
+        session = await sess.current(ctx)
+        if session is None:
+            return
+        data = await sess.db_call(dashboard, session.duty)
+        with frame(session, "nav.dashboard", "/"):
+            _status_cards(session, data)
+            with ui.row().classes("w-full gap-3 items-stretch"):
+                _past_duty(session, data)
+                _jobs(session, data)
+            _chart(session, data)
+            _alerts(session, data)
+
+
+def _status_cards(session: Session, data: Dashboard) -> None:
+    t = session.t
+    with ui.grid().classes("w-full gap-2 grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"):
+        for status in ClaimStatus.ALL:
+            count, total = data.by_status[status]
+            link = ui.link(target=f"/klaim?status={status}").classes("no-underline text-black") \
+                .mark(f"status-card-{status}")
+            with link, ui.card().classes("q-px-md q-py-sm gap-0 h-full cursor-pointer"):
+                ui.label(session.label("claim_status", status)) \
+                    .classes(f"text-subtitle2 text-{STATUS_COLORS[status]}")
+                ui.label(fmt.number(count, session.lang)).classes("text-h5").mark(f"status-count-{status}")
+                ui.label(fmt.rupiah(total)).classes("text-caption text-grey-8")
+    ui.label(t("dash.cards_hint")).classes("text-caption text-grey-7")
+
+
+def _past_duty(session: Session, data: Dashboard) -> None:
+    t, duty = session.t, data.past_duty
+    with ui.card().classes("grow min-w-72").mark("past-duty"):
+        ui.label(t("dash.past_duty", days=session.ctx.settings.payment_duty_working_days)).classes("text-h6")
+        color = "text-negative" if duty.count else "text-positive"
+        ui.label(t("dash.past_duty_count", count=duty.count, total=duty.total)) \
+            .classes(f"text-body1 {color}").mark("past-duty-count")
+        for row in duty.oldest:
+            with ui.row().classes("gap-2 items-baseline text-body2"):
+                ui.link(row["claim_no"], f"/klaim/{row['claim_no']}")
+                received = fmt.date(fmt.to_local(row["received_at"], session.zone), session.lang)
+                ui.label(f"{row['worker_name']} · {fmt.rupiah(row['approved_amount'])} · "
+                         f"{session.label('claim_status', row['status'])} · {t('dash.received')} {received}")
+        if duty.count:
+            ui.link(t("dash.see_all"), "/klaim?duty=1").mark("past-duty-link")
+        ui.label(t("dash.past_duty_rule")).classes("text-caption text-grey-7")
+
+
+def _jobs(session: Session, data: Dashboard) -> None:
+    t = session.t
+    with ui.card().classes("grow min-w-72").mark("job-runs"):
+        ui.label(t("dash.jobs")).classes("text-h6")
+        for job, run in data.last_runs.items():
+            with ui.row().classes("items-center gap-2 text-body2 no-wrap"):
+                ui.label(t(f"job.{job}")).classes("w-40 text-weight-medium")
+                if run is None:
+                    ui.label(t("dash.never_ran")).classes("text-grey-7")
+                    continue
+                ui.badge(t(f"outcome.{run.outcome}"), color=OUTCOME_COLORS.get(run.outcome, "grey"))
+                ui.label(fmt.datetime(run.started_at, session.lang, session.zone)).classes("text-grey-8")
+            if run is not None and run.error:
+                ui.label(run.error).classes("text-caption text-negative q-ml-md")
+
+
+def _chart(session: Session, data: Dashboard) -> None:
+    t = session.t
+    rows = data.paid_by_kabupaten
+    names = [session.label("kabupaten", code).replace("Kabupaten ", "Kab. ") for code, _, _ in rows]
+    with ui.card().classes("w-full").mark("paid-chart"):
+        ui.label(t("dash.paid_by_kabupaten")).classes("text-h6")
+        if not rows:
+            ui.label(t("dash.nothing_paid")).classes("text-grey-7")
+            return
+        ui.echart({
+            "animationDuration": 300,
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0, "data": [t("dash.paid_amount_millions"), t("dash.paid_count")]},
+            "grid": {"left": 60, "right": 60, "top": 50, "bottom": 120},
+            "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 45, "interval": 0}},
+            "yAxis": [{"type": "value", "name": t("dash.millions")},
+                      {"type": "value", "name": t("dash.claims")}],
+            "series": [
+                {"name": t("dash.paid_amount_millions"), "type": "bar",
+                 "data": [round(total / 1_000_000, 1) for _, _, total in rows]},
+                {"name": t("dash.paid_count"), "type": "line", "yAxisIndex": 1,
+                 "data": [n for _, n, _ in rows]},
+            ],
+        }).classes("w-full h-96")
+
+
+def _alerts(session: Session, data: Dashboard) -> None:
+    t = session.t
+    with ui.card().classes("w-full").mark("open-alerts"):
+        ui.label(t("dash.open_alerts", count=data.open_alert_count)).classes("text-h6")
+        if not data.open_alerts:
+            ui.label(t("dash.no_alerts")).classes("text-grey-7")
+        for alert in data.open_alerts:
+            with ui.row().classes("items-baseline gap-2 text-body2"):
+                ui.icon("warning", color="negative")
+                ui.label(fmt.datetime(alert.created_at, session.lang, session.zone)).classes("text-grey-8")
+                ui.label(alert.subject).classes("text-weight-medium")
+                ui.label(alert.message)

@@ -1,0 +1,147 @@
+"""/ekspor/klaim.csv and .xlsx: the current queue filter as a file, streamed, never built in memory.
+
+CSV is written chunk by chunk as the rows are read (keyset pages of 2,000 claims, each read
+off the event loop). XLSX cannot be streamed as it is written (it is a zip), so openpyxl's
+write-only mode writes it to a temporary file in a worker thread, which is then streamed
+and deleted. The role is checked on the server; viewers get NIK masked. Every export is
+audited with its filter and row count.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from nicegui import app
+from openpyxl import Workbook
+from starlette.background import BackgroundTask
+
+from core.audit import audit
+from core.claims.queries import ClaimFilter, Duty, count, filtered
+from core.context import AppContext
+from core.text.fmt import mask_nik
+from desk.export import EXPORT_FIELDS, plain_value
+from desk.permissions import MIN_ROLE, Action, allowed
+from models import Claim, User
+from ui import session as sess
+
+CHUNK = 2000
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
+NIK_FIELDS = ("nik", "beneficiary_nik")
+
+
+def register(ctx: AppContext) -> None:
+    @app.get("/ekspor/klaim.csv")
+    async def export_csv(request: Request) -> Response:
+        allowed_user = await _check(ctx, request)
+        if isinstance(allowed_user, Response):
+            return allowed_user
+        claim_filter, mask, duty = _filter(ctx, request), _masked(allowed_user), _duty(ctx)
+        await sess.db_call(audit, "EXPORT", username=allowed_user.username, target="klaim.csv",
+                           details={"filter": claim_filter.to_params(), "masked": mask})
+        return StreamingResponse(_csv_chunks(claim_filter, duty, mask), media_type="text/csv; charset=utf-8",
+                                 headers=_disposition("csv"))
+
+    @app.get("/ekspor/klaim.xlsx")
+    async def export_xlsx(request: Request) -> Response:
+        allowed_user = await _check(ctx, request)
+        if isinstance(allowed_user, Response):
+            return allowed_user
+        claim_filter, mask, duty = _filter(ctx, request), _masked(allowed_user), _duty(ctx)
+        n = await sess.db_call(count, claim_filter, duty)
+        if n > XLSX_MAX_ROWS:
+            return PlainTextResponse(sess.t("export.too_many_xlsx", count=n, limit=XLSX_MAX_ROWS),
+                                     status_code=413)
+        path = await sess.db_call(_write_xlsx, claim_filter, duty, mask)
+        await sess.db_call(audit, "EXPORT", username=allowed_user.username, target="klaim.xlsx",
+                           details={"filter": claim_filter.to_params(), "masked": mask, "rows": n})
+        return FileResponse(path, filename=_name("xlsx"), background=BackgroundTask(os.unlink, path),
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+async def _check(ctx: AppContext, request: Request) -> User | Response:
+    """The logged-in, active user allowed to export, or a 401/403 response."""
+    if not sess.is_logged_in() or sess.is_idle(ctx.settings.web.idle_timeout_minutes):
+        return PlainTextResponse(sess.t("login.required"), status_code=401)
+    user = await sess.db_call(User.get_or_none, User.username == app.storage.user["username"])
+    if user is None or not user.active:
+        return PlainTextResponse(sess.t("login.required"), status_code=401)
+    if not allowed(user.role, Action.EXPORT):
+        message = sess.t("error.permission_denied", role=user.role, needed=MIN_ROLE[Action.EXPORT])
+        return PlainTextResponse(message, status_code=403)
+    sess.touch()
+    return user
+
+
+def _masked(user: User) -> bool:
+    return not allowed(user.role, Action.VIEW_FULL_NIK)
+
+
+def _filter(ctx: AppContext, request: Request) -> ClaimFilter:
+    return ClaimFilter.from_params(request.query_params, kabupaten=ctx.reference.codes("kabupaten"),
+                                   benefit_types=ctx.reference.codes("benefit_type"))
+
+
+def _duty(ctx: AppContext) -> Duty:
+    return Duty(ctx.settings.payment_duty_working_days, ctx.settings.timezone)
+
+
+async def _csv_chunks(claim_filter: ClaimFilter, duty: Duty, mask: bool) -> AsyncIterator[str]:
+    yield "\ufeff" + ",".join(EXPORT_FIELDS) + "\n"  # BOM: Excel opens UTF-8 names correctly
+    last = 0
+    while True:
+        rows = await sess.db_call(export_chunk, claim_filter, duty, last, mask)
+        if not rows:
+            return
+        last = rows[-1].pop("id")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n", extrasaction="ignore")
+        writer.writerows(rows)
+        yield buffer.getvalue()
+
+
+def export_chunk(claim_filter: ClaimFilter, duty: Duty, after_id: int, mask: bool,
+                 limit: int = CHUNK) -> list[dict[str, Any]]:
+    """Up to `limit` claims after `after_id`, as plain values (the last row keeps its `id`)."""
+    columns = [Claim.id, *(getattr(Claim, name) for name in EXPORT_FIELDS)]
+    rows = list(filtered(claim_filter, duty, columns=columns).where(Claim.id > after_id)
+                .order_by(Claim.id).limit(limit).dicts())
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            row[key] = plain_value(value)
+        if mask:
+            for key in NIK_FIELDS:
+                row[key] = mask_nik(row[key])
+        if i < len(rows) - 1:
+            row.pop("id")
+    return rows
+
+
+def _write_xlsx(claim_filter: ClaimFilter, duty: Duty, mask: bool) -> str:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Klaim")
+    sheet.append(list(EXPORT_FIELDS))
+    last = 0
+    while rows := export_chunk(claim_filter, duty, last, mask):
+        last = rows[-1].pop("id")
+        for row in rows:
+            sheet.append([row[name] for name in EXPORT_FIELDS])
+    handle, path = tempfile.mkstemp(prefix="santunan-export-", suffix=".xlsx")
+    os.close(handle)
+    workbook.save(path)
+    return path
+
+
+def _name(kind: str) -> str:
+    return f"klaim_{dt.datetime.now(dt.UTC):%Y%m%d_%H%M}.{kind}"
+
+
+def _disposition(kind: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{_name(kind)}"'}

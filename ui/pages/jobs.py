@@ -1,0 +1,187 @@
+"""/tugas (Tugas): each job's schedule in words, next run, last outcome; run now, pause and resume.
+
+The page polls the jobs every REFRESH_SECONDS (off the event loop) and redraws a card only
+when something changed, so a run started by another user, by the schedule or from the
+command line appears here too, with its log lines as they come (`RunWatch`).
+"""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.context import AppContext
+from core.text import fmt
+from core.text.cron_words import describe
+from desk.jobs import pause, resume, run_now
+from desk.permissions import Action
+from desk.views.jobs import JobView, jobs_overview
+from ui import session as sess
+from ui.components.desk import attempt, confirm, desk_button, job_label, outcome_badge, when
+from ui.components.run_watch import RunWatch
+from ui.frame import frame
+from ui.session import Session
+
+PATH = "/tugas"
+REFRESH_SECONDS = 2.0
+KEEP_WATCHES = 4  # finished runs' logs kept on the page
+
+
+def register(ctx: AppContext) -> None:
+    @ui.page(PATH)
+    async def jobs_page() -> None:
+        session = await sess.current(ctx)
+        if session is None:
+            return
+        views = await sess.db_call(jobs_overview, ctx)
+        with frame(session, "nav.jobs", PATH):
+            await JobsPage(ctx, session).build(views)
+
+
+class JobsPage:
+    def __init__(self, ctx: AppContext, session: Session):
+        self.ctx, self.session = ctx, session
+        self.views: list[JobView] = []
+        self.watches: dict[int, RunWatch] = {}
+
+    async def build(self, views: list[JobView]) -> None:
+        ui.link(self.session.t("jobs.history"), "/tugas/riwayat").classes("text-body2").mark("runs-link")
+        self.cards = ui.grid().classes("w-full gap-3 grid-cols-1 md:grid-cols-2").mark("job-cards")
+        self.watch_box = ui.column().classes("w-full gap-2").mark("run-watches")
+        self.dialog_host = ui.element("div")  # dialogs outlive the cards, which are redrawn on every change
+        self._show(views)
+        ui.timer(REFRESH_SECONDS, self.refresh)
+
+    async def refresh(self) -> None:
+        views = await sess.db_call(jobs_overview, self.ctx)
+        if views is not None and views != self.views and not self.cards.is_deleted:
+            self._show(views)
+
+    def _show(self, views: list[JobView]) -> None:
+        self.views = views
+        self.cards.clear()
+        with self.cards:
+            for view in views:
+                self._card(view)
+        for view in views:
+            if view.running and view.running["id"] not in self.watches:
+                self._watch(view.running["id"], view.id)
+
+    def _card(self, view: JobView) -> None:
+        s, t = self.session, self.session.t
+        with ui.card().classes("w-full gap-1").mark(f"job-{view.id}"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(job_label(s, view.id)).classes("text-h6")
+                ui.label(t(f"partner.{view.partner}")).classes("text-caption text-grey-7")
+            with ui.row().classes("items-baseline gap-2"):
+                ui.icon("schedule").classes("text-grey-7")
+                ui.label(describe(view.cron, s.lang, s.zone)).classes("text-body1") \
+                    .mark(f"schedule-{view.id}")
+                ui.label(view.cron).classes("text-caption text-grey-6 font-mono")
+            if not view.enabled:
+                ui.label(t("jobs.disabled")).classes("text-grey-7")
+            elif view.next_run_at:
+                ui.label(t("jobs.next_run", time=when(s, view.next_run_at))).classes("text-body2") \
+                    .mark(f"next-{view.id}")
+            if view.paused_by:
+                ui.label(t("jobs.paused", user=view.paused_by, time=when(s, view.paused_at))) \
+                    .classes("text-body2 text-warning").mark(f"paused-{view.id}")
+                if view.pause_reason:
+                    ui.label(t("jobs.paused_reason", reason=view.pause_reason)).classes("text-caption")
+            self._last(view)
+            with ui.row().classes("gap-2 q-mt-sm"):
+                desk_button(s, t("jobs.run_now"), "play_arrow", Action.RUN_JOB,
+                            lambda v=view: self.ask_run(v.id), marker=f"run-{view.id}")
+                if view.paused_by:
+                    desk_button(s, t("jobs.resume"), "play_circle", Action.PAUSE_SCHEDULE,
+                                lambda v=view: self.ask_resume(v.id), marker=f"resume-{view.id}")
+                else:
+                    desk_button(s, t("jobs.pause"), "pause_circle", Action.PAUSE_SCHEDULE,
+                                lambda v=view: self.ask_pause(v.id), marker=f"pause-{view.id}")
+
+    def _last(self, view: JobView) -> None:
+        s, t = self.session, self.session.t
+        if view.running:
+            run = view.running
+            with ui.row().classes("items-center gap-2"):
+                outcome_badge(s, "RUNNING")
+                ui.label(t("jobs.running", time=when(s, run["started_at"]), run=str(run["id"]),
+                           trigger=t(f"trigger.{run['trigger']}"))).classes("text-body2")
+        last = view.last
+        if last is None:
+            ui.label(t("dash.never_ran")).classes("text-grey-7 text-body2")
+            return
+        with ui.row().classes("items-center gap-2"):
+            outcome_badge(s, last["outcome"])
+            took = fmt.duration(last["seconds"], s.lang)
+            ui.link(t("jobs.last", time=when(s, last["started_at"]), duration=took),
+                    f"/tugas/riwayat/{last['id']}").classes("text-body2").mark(f"last-{view.id}")
+        if last["error"]:
+            ui.label(last["error"]).classes("text-caption text-negative")
+
+    # -- actions ----------------------------------------------------------------------
+    async def ask_run(self, job_id: str) -> None:
+        session = await sess.guard(self.ctx, Action.RUN_JOB)
+        if session is None:
+            return
+        name = job_label(session, job_id)
+
+        async def go(_reason: str | None) -> str | None:
+            ok, result = await attempt(session, run_now, self.ctx, job_id, session.username)
+            if not ok:
+                return result
+            ui.notify(session.t("jobs.started", job=name, run=str(result.id)), type="info")
+            self._watch(result.id, job_id)
+            await self.refresh()
+            return None
+
+        with self.dialog_host:
+            confirm(session, session.t("jobs.confirm_run", job=name), session.t("jobs.confirm_run_help"), go,
+                    button=session.t("jobs.run_now"))
+
+    async def ask_pause(self, job_id: str) -> None:
+        session = await sess.guard(self.ctx, Action.PAUSE_SCHEDULE)
+        if session is None:
+            return
+        name = job_label(session, job_id)
+
+        async def go(reason: str | None) -> str | None:
+            ok, result = await attempt(session, pause, job_id, session.username, reason)
+            if not ok:
+                return result
+            ui.notify(session.t("jobs.paused_done", job=name), type="positive")
+            await self.refresh()
+            return None
+
+        with self.dialog_host:
+            confirm(session, session.t("jobs.confirm_pause", job=name), session.t("jobs.confirm_pause_help"),
+                    go, reason=session.t("common.reason"), button=session.t("jobs.pause"))
+
+    async def ask_resume(self, job_id: str) -> None:
+        session = await sess.guard(self.ctx, Action.PAUSE_SCHEDULE)
+        if session is None:
+            return
+        name = job_label(session, job_id)
+
+        async def go(_reason: str | None) -> str | None:
+            ok, result = await attempt(session, resume, job_id, session.username)
+            if not ok:
+                return result
+            ui.notify(session.t("jobs.resumed_done", job=name), type="positive")
+            await self.refresh()
+            return None
+
+        with self.dialog_host:
+            confirm(session, session.t("jobs.confirm_resume", job=name),
+                    session.t("jobs.confirm_resume_help"), go, button=session.t("jobs.resume"))
+
+    def _watch(self, run_id: int, job_id: str) -> None:
+        if run_id in self.watches or self.watch_box.is_deleted:
+            return
+        with self.watch_box:
+            watch = RunWatch(self.session, run_id, job_id, on_end=lambda _outcome: self.refresh())
+        watch.card.move(self.watch_box, target_index=0)
+        self.watches[run_id] = watch
+        for old in sorted(self.watches)[:-KEEP_WATCHES]:
+            finished = self.watches.pop(old)
+            finished.timer.cancel()
+            finished.card.delete()

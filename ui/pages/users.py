@@ -1,0 +1,207 @@
+"""/pengguna (Pengguna, admin): create accounts, change roles, deactivate, reset passwords.
+
+The rules (only admins; the last active admin stays; nobody deactivates themselves) are
+in `desk.users`, which every handler calls; this page only asks and shows. A new or
+reset one-time password is shown once, in a dialog, and never again.
+"""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.context import AppContext
+from core.text import i18n
+from desk.permissions import Action
+from desk.users import change_role, create_account, reset_password, set_active
+from models import Role, User, utcnow
+from ui import session as sess
+from ui.components.desk import attempt, confirm, when
+from ui.frame import denied, frame
+from ui.session import Session
+
+PATH = "/pengguna"
+
+
+def register(ctx: AppContext) -> None:
+    @ui.page(PATH)
+    async def users_page() -> None:
+        session = await sess.current(ctx)
+        if session is None:
+            return
+        with frame(session, "nav.users", PATH):
+            if not session.can(Action.MANAGE_USERS):
+                denied(session, Action.MANAGE_USERS)
+                return
+            accounts = await sess.db_call(_accounts)
+            UsersPage(ctx, session).build(accounts)
+
+
+def _accounts() -> list[User]:
+    return list(User.select().order_by(User.active.desc(), User.username))
+
+
+class UsersPage:
+    def __init__(self, ctx: AppContext, session: Session):
+        self.ctx, self.session = ctx, session
+
+    def build(self, accounts: list[User]) -> None:
+        self.dialog_host = ui.element("div")
+        self._create_form()
+        self.list = ui.column().classes("w-full gap-1").mark("users-list")
+        self._show(accounts)
+
+    def _show(self, accounts: list[User]) -> None:
+        self.list.clear()
+        with self.list:
+            for account in accounts:
+                self._row(account)
+
+    async def _reload(self) -> None:
+        accounts = await sess.db_call(_accounts)
+        if accounts is not None and not self.list.is_deleted:
+            self._show(accounts)
+
+    def _row(self, account: User) -> None:
+        s, t = self.session, self.session.t
+        with ui.card().tight().classes("w-full q-pa-sm").mark(f"user-{account.username}"), \
+                ui.row().classes("w-full items-center gap-3"):
+            ui.label(account.username).classes("text-weight-medium w-36")
+            ui.label(account.full_name or "").classes("w-48 text-grey-8")
+            ui.badge(i18n.role_label(account.role, s.lang)).classes("q-px-sm") \
+                .mark(f"role-{account.username}")
+            state = t("users.active") if account.active else t("users.inactive")
+            ui.label(state).classes("text-positive" if account.active else "text-grey-7") \
+                .mark(f"state-{account.username}")
+            if account.locked_until and account.locked_until > utcnow():
+                ui.label(t("users.locked")).classes("text-negative")
+            if account.must_change_password:
+                ui.label(t("users.must_change")).classes("text-caption text-warning")
+            ui.label(when(s, account.last_login_at)).classes("text-caption text-grey-7")
+            ui.space()
+            ui.button(t("users.change_role"), icon="badge", on_click=lambda a=account: self.ask_role(a)) \
+                .props("no-caps outline dense").mark(f"change-role-{account.username}")
+            if account.active:
+                ui.button(t("users.deactivate"), icon="person_off",
+                          on_click=lambda a=account: self.ask_active(a, False)) \
+                    .props("no-caps outline dense").mark(f"deactivate-{account.username}")
+            else:
+                ui.button(t("users.reactivate"), icon="person",
+                          on_click=lambda a=account: self.ask_active(a, True)) \
+                    .props("no-caps outline dense").mark(f"reactivate-{account.username}")
+            ui.button(t("users.reset"), icon="key", on_click=lambda a=account: self.ask_reset(a)) \
+                .props("no-caps outline dense").mark(f"reset-{account.username}")
+
+    def _create_form(self) -> None:
+        t = self.session.t
+        with ui.card().classes("w-full gap-2").mark("create-user"):
+            ui.label(t("users.create")).classes("text-h6")
+            ui.label(t("users.create_help")).classes("text-caption text-grey-8")
+            with ui.row().classes("items-end gap-2"):
+                self.new_name = ui.input(t("users.col.username")).props("outlined dense maxlength=64") \
+                    .mark("new-username")
+                self.new_full = ui.input(t("users.col.full_name")).props("outlined dense maxlength=120") \
+                    .classes("min-w-64").mark("new-full-name")
+                self.new_role = ui.select(_roles(self.session), value=Role.VIEWER,
+                                          label=t("users.col.role")) \
+                    .props("outlined dense").classes("min-w-40").mark("new-role")
+                ui.button(t("users.create"), icon="person_add", on_click=self.create) \
+                    .mark("create-user-submit")
+            self.create_error = ui.label("").classes("text-negative").mark("create-error")
+
+    # -- actions ----------------------------------------------------------------------
+    async def create(self) -> None:
+        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
+        if session is None:
+            return
+        ok, result = await attempt(session, create_account, (self.new_name.value or "").strip(),
+                                   self.new_role.value, session.username, full_name=self.new_full.value or "")
+        if not ok:
+            self.create_error.text = result
+            return
+        user, password = result
+        self.create_error.text = ""
+        self.new_name.value = self.new_full.value = ""
+        ui.notify(session.t("users.created", user=user.username), type="positive")
+        self._show_password(user.username, password)
+        await self._reload()
+
+    async def ask_role(self, account: User) -> None:
+        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
+        if session is None:
+            return
+        t = session.t
+        with self.dialog_host, ui.dialog() as dialog, ui.card().classes("w-96 gap-2").mark("role-dialog"):
+            ui.label(t("users.change_role")).classes("text-h6")
+            ui.label(account.username).classes("text-body1")
+            choice = ui.select(_roles(session), value=account.role, label=t("users.col.role")) \
+                .props("outlined dense").classes("w-full").mark("role-choice")
+            error = ui.label("").classes("text-negative").mark("role-error")
+
+            async def save() -> None:
+                ok, result = await attempt(session, change_role, account.id, choice.value, session.username)
+                if not ok:
+                    error.text = result
+                    return
+                dialog.close()
+                dialog.delete()
+                ui.notify(t("users.role_changed", user=account.username, role=choice.value), type="positive")
+                await self._reload()
+
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(t("common.cancel"), on_click=lambda: (dialog.close(), dialog.delete())) \
+                    .props("flat")
+                ui.button(t("common.save"), on_click=save).mark("role-save")
+        dialog.open()
+
+    async def ask_active(self, account: User, active: bool) -> None:
+        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
+        if session is None:
+            return
+        t = session.t
+
+        async def go(_reason: str | None) -> str | None:
+            ok, result = await attempt(session, set_active, account.id, active, session.username)
+            if not ok:
+                return result
+            ui.notify(t("users.reactivated" if active else "users.deactivated", user=account.username),
+                      type="positive")
+            await self._reload()
+            return None
+
+        key = "users.confirm_reactivate" if active else "users.confirm_deactivate"
+        with self.dialog_host:
+            confirm(session, t("users.reactivate" if active else "users.deactivate"),
+                    t(key, user=account.username), go)
+
+    async def ask_reset(self, account: User) -> None:
+        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
+        if session is None:
+            return
+        t = session.t
+
+        async def go(_reason: str | None) -> str | None:
+            ok, result = await attempt(session, reset_password, account.id, session.username)
+            if not ok:
+                return result
+            self._show_password(account.username, result)
+            await self._reload()
+            return None
+
+        with self.dialog_host:
+            confirm(session, t("users.reset"), t("users.confirm_reset", user=account.username), go)
+
+    def _show_password(self, username: str, password: str) -> None:
+        t = self.session.t
+        with self.dialog_host, ui.dialog().props("persistent") as dialog, \
+                ui.card().classes("w-96 gap-2").mark("password-dialog"):
+            ui.label(t("users.password_once", user=username)).classes("text-h6")
+            ui.label(password).classes("text-h5 font-mono q-pa-sm bg-grey-2 rounded-borders") \
+                .mark("one-time-password")
+            ui.label(t("users.password_hint", user=username)).classes("text-body2")
+            ui.button(t("common.close"), on_click=lambda: (dialog.close(), dialog.delete())) \
+                .mark("password-close")
+        dialog.open()
+
+
+def _roles(session: Session) -> dict[str, str]:
+    return {role: i18n.role_label(role, session.lang) for role in Role.ALL}
