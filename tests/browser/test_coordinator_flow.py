@@ -4,15 +4,10 @@ filtered queue, a claim held and released. Screenshots go to test-output/browser
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +15,8 @@ import pytest
 import yaml
 
 from core.settings import PROJECT_ROOT
-from tests.conftest import need
+from tests.browser.support import browser_page, free_port, playwright, serving, wait_for_http
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = PROJECT_ROOT / "test-output" / "browser"
 NEW_PASSWORD = "sabana-sumba-2026"
 pytestmark = pytest.mark.browser
@@ -33,8 +25,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """`serve` on a fresh SQLite database with 400 demo claims: (base URL, admin password, db path)."""
-    _playwright()  # skip (or fail under CI) before starting anything
-    port = _free_port()
+    playwright()  # skip (or fail under CI) before starting anything
+    port = free_port()
     db_path = tmp_path / "santunan.db"
     config = tmp_path / "browser.yaml"
     config.write_text(yaml.safe_dump({
@@ -42,54 +34,20 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
         "seed_demo_data": True, "web": {"host": "127.0.0.1", "port": port},
         "embedded_sftp": {"enabled": False, "root": str(tmp_path / "sftp")},
     }), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION", "SANTUNAN_CONFIG", "DATABASE_URL")}
-    env["NICEGUI_STORAGE_PATH"] = str(tmp_path / "nicegui")
-    log = (tmp_path / "serve.log").open("w")
-    command = [sys.executable, str(PROJECT_ROOT / "run.py"), "--config", str(config), "serve"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with serving(config, tmp_path, tmp_path / "serve.log") as process:
         password = _wait_for_password(tmp_path / "serve.log", process)
         base = f"http://127.0.0.1:{port}"
-        _wait_for_http(f"{base}/login", process)
+        wait_for_http(f"{base}/login", process)
         yield base, password, db_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_login_dashboard_queue_hold_and_release_in_a_real_browser(server):
     base, password, db_path = server
-    sync_playwright = _playwright()
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
-        page.set_default_timeout(15_000)
-        try:
-            _first_login(page, base, password)
-            _dashboard_matches_database(page, db_path)
-            claim_no = _filter_queue_and_open_a_claim(page, base, db_path)
-            _hold_and_release(page, db_path, claim_no)
-        except Exception:
-            page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
-
-
-def _playwright():
-    need(Path(CHROMIUM).exists(), "Debian chromium (/usr/bin/chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "the playwright package")
-    return sync_playwright
+    with browser_page(SHOTS, timeout_ms=15_000) as page:
+        _first_login(page, base, password)
+        _dashboard_matches_database(page, db_path)
+        claim_no = _filter_queue_and_open_a_claim(page, base, db_path)
+        _hold_and_release(page, db_path, claim_no)
 
 
 def _first_login(page, base: str, password: str) -> None:
@@ -164,12 +122,6 @@ def _status(db_path: Path, claim_no: str) -> str:
         return conn.execute("SELECT status FROM claim WHERE claim_no = ?", (claim_no,)).fetchone()[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for_password(log: Path, process: subprocess.Popen, timeout: float = 90) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -180,17 +132,3 @@ def _wait_for_password(log: Path, process: subprocess.Popen, timeout: float = 90
             pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
         time.sleep(0.2)
     pytest.fail(f"serve printed no one-time password:\n{log.read_text()}")
-
-
-def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited with {process.returncode}")
-            time.sleep(0.3)
-    pytest.fail(f"{url} did not answer")

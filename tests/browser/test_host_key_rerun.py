@@ -11,10 +11,7 @@ delivered). Screenshots go to test-output/host_key_rerun/.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +25,7 @@ from core.settings import PROJECT_ROOT
 from core.users import create_user
 from jobs.sftp.keys import generate_ed25519, pin_host_key
 from models import Claim, ClaimStatus, JobRun, PayoutBatch, Role, db
-from tests.browser.test_coordinator_flow import ARGS, CHROMIUM, _free_port, _playwright, _wait_for_http
+from tests.browser.support import browser_page, free_port, playwright, serving, wait_for_http
 from tests.factories import make_claim
 
 SHOTS = PROJECT_ROOT / "test-output" / "host_key_rerun"
@@ -50,8 +47,8 @@ class Served:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """`serve` with the embedded SFTP server on free ports, a coordinator and READY claims."""
-    _playwright()  # skip (or fail under CI) before starting anything
-    web_port, sftp_port = _free_port(), _free_port()
+    playwright()  # skip (or fail under CI) before starting anything
+    web_port, sftp_port = free_port(), free_port()
     work, database = tmp_path / "data", f"sqlite:///{tmp_path / 'santunan.db'}"
     _seed(database)
     keys = work / "keys"
@@ -66,40 +63,23 @@ def served(tmp_path: Path) -> Iterator[Served]:
         "partners": {name: {"sftp": {**sftp, "username": name}} for name in ("bpjs", "bank")},
         "job_defaults": {"retries": 0},
     }), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION", "SANTUNAN_CONFIG", "DATABASE_URL")}
-    env["NICEGUI_STORAGE_PATH"] = str(tmp_path / "nicegui")
     log_path = tmp_path / "serve.log"
-    log = log_path.open("w")
-    command = [sys.executable, str(PROJECT_ROOT / "run.py"), "--config", str(config), "serve"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        base = f"http://127.0.0.1:{web_port}"
-        _wait_for_http(f"{base}/login", process)
-        known_hosts = keys / "known_hosts"
-        _wait_for_file(known_hosts, process)
-        yield Served(base, known_hosts, known_hosts.read_text(encoding="utf-8"), tmp_path / "sftp",
-                     sftp_port, log_path)
+        with serving(config, tmp_path, log_path) as process:
+            base = f"http://127.0.0.1:{web_port}"
+            wait_for_http(f"{base}/login", process)
+            known_hosts = keys / "known_hosts"
+            _wait_for_file(known_hosts, process)
+            yield Served(base, known_hosts, known_hosts.read_text(encoding="utf-8"), tmp_path / "sftp",
+                         sftp_port, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         _unbind()
 
 
 def test_host_key_failure_is_explained_fixed_and_re_run_moves_the_claims_on(served: Served, tmp_path: Path):
     _bank_host_key_changes(served, tmp_path)
-    sync_playwright = _playwright()
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
-        page.set_default_timeout(30_000)
-        try:
+    try:
+        with browser_page(SHOTS, timeout_ms=30_000) as page:
             _login(page, served.base)
             failed_run = _run_now_and_watch_it_fail(page)
             _read_the_cause(page, failed_run)
@@ -108,12 +88,9 @@ def test_host_key_failure_is_explained_fixed_and_re_run_moves_the_claims_on(serv
             served.known_hosts.write_text(served.good_known_hosts, encoding="utf-8")  # the admin's fix
             retry = _re_run_and_watch_it_succeed(page, failed_run)
             _claims_moved_on(page, served, failed_run, retry)
-        except Exception:
-            page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
-            print(served.log.read_text(errors="replace")[-5000:])
-            raise
-        finally:
-            browser.close()
+    except Exception:
+        print(served.log.read_text(errors="replace")[-5000:])
+        raise
 
 
 def _bank_host_key_changes(served: Served, tmp_path: Path) -> None:
