@@ -1,8 +1,7 @@
 """peewee models of Santunan NTT, bound to a deferred database at start (`core.db.init_db`).
 
-Times are stored as naive UTC datetimes (`utcnow()`); the UI shows them in WITA.
-Money is whole Rupiah in BigIntegerField. The schema itself is created and changed by the
-migrations in `core/migrations/`, never by `create_tables` in application code.
+Times are naive UTC (`utcnow()`), shown in WITA; money is whole Rupiah in BigIntegerField. The schema
+is created and changed by the migrations in `core/migrations/`, never by `create_tables` in app code.
 """
 
 from __future__ import annotations
@@ -37,8 +36,7 @@ class BaseModel(Model):
 
 
 class ClaimStatus:
-    """The spec's claim statuses (section 5); labels live in config/reference.yaml."""
-
+    """Claim.status; moves only through core/claims/states.py. Labels: config/reference.yaml."""
     NEEDS_REVIEW = "NEEDS_REVIEW"
     AWAITING_APPROVAL = "AWAITING_APPROVAL"
     READY = "READY"
@@ -50,6 +48,43 @@ class ClaimStatus:
     CANCELLED = "CANCELLED"
     ALL = (NEEDS_REVIEW, AWAITING_APPROVAL, READY, ON_HOLD, INSTRUCTED, PAID, PAYOUT_FAILED,
            REJECTED, CANCELLED)
+
+
+class FileStatus:  # BatchFile.status
+    RECEIVED = "RECEIVED"  # IN (downloaded): while its records are applied; then one of the five below
+    PROCESSED = "PROCESSED"
+    PROCESSED_WITH_ERRORS = "PROCESSED_WITH_ERRORS"
+    REJECTED = "REJECTED"
+    DUPLICATE = "DUPLICATE"
+    IGNORED = "IGNORED"
+    RECORDED = "RECORDED"  # OUT (written by us): lines recorded; file WRITTEN (sha256 set); DELIVERED
+    WRITTEN = "WRITTEN"
+    DELIVERED = "DELIVERED"
+    IN = (RECEIVED, PROCESSED, PROCESSED_WITH_ERRORS, REJECTED, DUPLICATE, IGNORED)
+    APPLIED = (RECEIVED, PROCESSED, PROCESSED_WITH_ERRORS)  # its records are (being) applied
+    UNDELIVERED = (RECORDED, WRITTEN)  # an outgoing file still to write or deliver
+
+
+class BatchStatus:  # PayoutBatch.status: RECORDED -> WRITTEN -> DELIVERED -> COMPLETE (all results in)
+    RECORDED = "RECORDED"
+    WRITTEN = "WRITTEN"
+    DELIVERED = "DELIVERED"
+    COMPLETE = "COMPLETE"
+
+
+class InstructionStatus:  # PayoutInstruction.result_status: SENT -> SUCCESS / FAILED; SUCCESS -> RETURNED
+    SENT = "SENT"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    RETURNED = "RETURNED"
+    LIVE = (SENT, SUCCESS)  # the bank may still pay it, or has paid it
+
+
+class RunOutcome:  # JobRun.outcome: RUNNING until the run ends
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    SUCCEEDED_WITH_WARNINGS = "SUCCEEDED_WITH_WARNINGS"
+    FAILED = "FAILED"
 
 
 class Role:
@@ -72,14 +107,9 @@ class User(BaseModel):
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
-    @classmethod
-    def active_admins(cls):
-        return cls.select().where(cls.role == Role.ADMIN, cls.active == True)  # noqa: E712
-
 
 class Worker(BaseModel):
     """A pekerja rentan enrolled by the province; one worker, many claims."""
-
     kpj = CharField(max_length=11, unique=True)
     nik = CharField(max_length=16, index=True)
     name = CharField(max_length=100)
@@ -89,7 +119,6 @@ class Worker(BaseModel):
 
 class JobRun(BaseModel):
     """One run of one job, recorded before it starts and updated when it ends."""
-
     job = CharField(max_length=32)
     trigger = CharField(max_length=10)  # schedule / manual / retry
     user = ForeignKeyField(User, null=True, backref="job_runs", on_delete="SET NULL")
@@ -98,43 +127,33 @@ class JobRun(BaseModel):
     retry_of = ForeignKeyField("self", null=True, backref="retries", on_delete="SET NULL")
     started_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
-    # RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, FAILED
-    outcome = CharField(max_length=24, default="RUNNING")
+    outcome = CharField(max_length=24, default=RunOutcome.RUNNING)
     counts = TextField(default="{}")  # JSON
     log = TextField(default="")
     error = TextField(null=True)  # in plain words, with what to do next
     error_cause = CharField(max_length=32, null=True)  # host_key_changed, auth_failed, ...
     host = CharField(max_length=120, null=True)  # process that ran it
 
-    class Meta:
-        indexes = (
-            (("job", "started_at"), False),
-            (("outcome", "started_at"), False),
-            (("job", "scheduled_for"), True),  # a scheduled time fires once, across processes
-        )
+    class Meta:  # (job, scheduled_for) unique: a scheduled time fires once, across processes
+        indexes = ((("job", "started_at"), False), (("outcome", "started_at"), False),
+                   (("job", "scheduled_for"), True))
 
 
 class BatchFile(BaseModel):
     """A file received from or sent to a partner; one row per file, recorded before acting."""
-
-    # direction: IN (downloaded) or OUT (written by us)
-    direction = CharField(max_length=3)
+    direction = CharField(max_length=3)  # IN (downloaded) or OUT (written by us)
     partner = CharField(max_length=16)  # bpjs / bank
     file_type = CharField(max_length=32)
     name = CharField(max_length=200)
     sha256 = CharField(max_length=64, null=True)
     file_id = CharField(max_length=64, null=True)
-    # IN: RECEIVED (recorded, being applied), PROCESSED, PROCESSED_WITH_ERRORS, REJECTED, DUPLICATE, IGNORED
-    # OUT: RECORDED (lines recorded, file not yet written), WRITTEN (sha256 set, waiting to be
-    # delivered), DELIVERED
-    status = CharField(max_length=24)
+    status = CharField(max_length=24)  # FileStatus
     record_count = IntegerField(default=0)
     control_total = BigIntegerField(default=0)
     applied_count = IntegerField(default=0)
     error_count = IntegerField(default=0)
-    # IN: the last line whose record was applied (or reported), committed with it: a run
-    # that crashed mid-file resumes after it, so no record is applied twice or skipped.
-    # NULL (rows bulk-inserted without it) means 0.
+    # IN: the last line whose record was applied (or reported), committed with it: a run that crashed
+    # mid-file resumes after it, so no record is applied twice or skipped. NULL (bulk-inserted) means 0.
     applied_through_line = IntegerField(null=True, default=0)
     error = TextField(null=True)
     local_path = CharField(max_length=500, null=True)
@@ -146,12 +165,8 @@ class BatchFile(BaseModel):
     delivered_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = (
-            (("direction", "partner", "name"), False),
-            (("sha256",), False),
-            (("partner", "file_type", "file_id"), False),
-            (("created_at",), False),
-        )
+        indexes = ((("direction", "partner", "name"), False), (("sha256",), False),
+                   (("partner", "file_type", "file_id"), False), (("created_at",), False))
 
 
 class RecordError(BaseModel):
@@ -164,13 +179,11 @@ class RecordError(BaseModel):
 
 class PayoutBatch(BaseModel):
     """One PAYOUT_INSTRUCTION file to Bank NTT. Immutable once recorded."""
-
     batch_id = CharField(max_length=32, unique=True)
     file = ForeignKeyField(BatchFile, null=True, backref="batches", on_delete="RESTRICT")
     instruction_count = IntegerField(default=0)
     total_amount = BigIntegerField(default=0)
-    # RECORDED -> WRITTEN -> DELIVERED -> COMPLETE (every instruction has a final result)
-    status = CharField(max_length=16, default="WRITTEN")
+    status = CharField(max_length=16, default=BatchStatus.WRITTEN)
     created_at = DateTimeField(default=utcnow)
     delivered_at = DateTimeField(null=True)
     completed_at = DateTimeField(null=True)
@@ -178,12 +191,10 @@ class PayoutBatch(BaseModel):
 
 
 class Claim(BaseModel):
-    """One payable BPJS decision (claim_no); several claims share a case_no."""
-
+    """One payable BPJS decision (claim_no); several claims share a case_no. Indexes: migration 0002."""
     claim_no = CharField(max_length=30, unique=True)
     revision = IntegerField()
     case_no = CharField(max_length=40)  # indexed by (case_no, benefit_type, status)
-    # Not indexed (nor source_file): nothing looks claims up by them, workers and files are never deleted.
     worker = ForeignKeyField(Worker, null=True, backref="claims", on_delete="RESTRICT", index=False)
     kpj = CharField(max_length=11, index=True)
     nik = CharField(max_length=16, index=True)
@@ -236,43 +247,30 @@ class Claim(BaseModel):
 
     class Meta:
         indexes = (
-            # queue pages: filter by status, newest first; the amount makes it cover the
-            # payment-duty sum of the dashboard (benchmarks/ui_queries.py)
+            # queue pages: status, newest first; amount: covers the payment-duty sum (benchmarks/ui_queries)
             (("status", "received_at", "approved_amount"), False),
-            (("status", "kabupaten_code", "received_at"), False),
-            (("status", "benefit_type"), False),
+            (("status", "kabupaten_code", "received_at"), False), (("status", "benefit_type"), False),
             (("kabupaten_code", "received_at"), False),
-            # queue sorts within a status (id: the tie-breaker, so PostgreSQL needs no sort either),
-            # and the dashboard's count + total per status and kabupaten
-            (("status", "approved_amount", "id"), False),
-            (("status", "worker_name", "id"), False),
-            (("status", "kabupaten_code", "approved_amount"), False),
-            (("approved_amount", "id"), False),
-            (("case_no", "benefit_type", "status"), False),
-            (("received_at",), False),
-            (("worker_name",), False),
-            (("beneficiary_nik",), False),
+            # queue sorts in a status (id breaks ties: no sort on PostgreSQL either); dashboard totals
+            (("status", "approved_amount", "id"), False), (("status", "worker_name", "id"), False),
+            (("status", "kabupaten_code", "approved_amount"), False), (("approved_amount", "id"), False),
+            (("case_no", "benefit_type", "status"), False), (("received_at",), False),
+            (("worker_name",), False), (("beneficiary_nik",), False),
         )
 
     @classmethod
-    def in_status(cls, *statuses: str):
-        return cls.select().where(cls.status.in_(statuses))
-
-    @classmethod
     def ready_for_payout(cls):
-        return cls.in_status(ClaimStatus.READY).order_by(cls.id)
+        return cls.select().where(cls.status == ClaimStatus.READY).order_by(cls.id)
 
     @classmethod
     def awaiting_report(cls):
-        """Final outcomes BPJS has not heard of yet (a changed outcome is pending again)."""
-        # The bare column, not `== True`: the partial index's WHERE, so both databases use it.
+        """Final outcomes BPJS has not heard of yet (a changed outcome is pending again). The bare
+        column, not `== True`: the partial index's WHERE, so both databases use it."""
         return cls.select().where(cls.report_pending).order_by(cls.id)
 
 
-# Partial indexes (migration 0002) over columns that are empty or false for almost every
-# claim: a new claim adds no entry to them, so intake of a 100k-record file maintains
-# five indexes fewer. Queries must use the same condition (a bare `Claim.flagged`, not
-# `== True`), or the database cannot prove the index covers them.
+# Partial indexes over columns empty or false for almost every claim (why: migration 0002). Queries
+# must use the same condition (a bare `Claim.flagged`, not `== True`), or the index cannot serve them.
 PARTIAL_INDEXES = (
     Claim.index(Claim.status, name="claim_flagged_status").where(Claim.flagged),
     Claim.index(Claim.received_at, name="claim_flagged_received_at").where(Claim.flagged),
@@ -287,7 +285,6 @@ for _index in PARTIAL_INDEXES:
 
 class ClaimEvent(BaseModel):
     """Append-only trail of everything that happened to a claim. Never updated or deleted."""
-
     claim = ForeignKeyField(Claim, backref="events", on_delete="RESTRICT", index=False)  # (claim, at) serves
     at = DateTimeField(default=utcnow)
     actor = CharField(max_length=64)  # username, or "job:bpjs_pull"
@@ -303,9 +300,7 @@ class ClaimEvent(BaseModel):
 
 class PayoutInstruction(BaseModel):
     """One line of a PAYOUT_INSTRUCTION file; a resend gets a new row and a new id."""
-
     instruction_id = CharField(max_length=32, unique=True)
-    # Indexed by (batch, result_status) and (claim, result_status) below, not on their own.
     batch = ForeignKeyField(PayoutBatch, backref="instructions", on_delete="RESTRICT", index=False)
     claim = ForeignKeyField(Claim, backref="instructions", on_delete="RESTRICT", index=False)
     beneficiary_name = CharField(max_length=100)
@@ -314,8 +309,7 @@ class PayoutInstruction(BaseModel):
     amount = BigIntegerField()
     remark = CharField(max_length=35)
     line_no = IntegerField(default=0)
-    # SENT (awaiting result) -> SUCCESS / FAILED; SUCCESS -> RETURNED
-    result_status = CharField(max_length=10, default="SENT")
+    result_status = CharField(max_length=10, default=InstructionStatus.SENT)
     bank_reference = CharField(max_length=64, null=True)
     value_date = DateField(null=True)
     failure_code = CharField(max_length=32, null=True)
@@ -325,10 +319,7 @@ class PayoutInstruction(BaseModel):
     result_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = (
-            (("claim", "result_status"), False),
-            (("batch", "result_status"), False),
-        )
+        indexes = ((("claim", "result_status"), False), (("batch", "result_status"), False))
 
 
 PayoutInstruction.add_index(PayoutInstruction.index(
@@ -338,7 +329,6 @@ PayoutInstruction.add_index(PayoutInstruction.index(
 
 class StatusReport(BaseModel):
     """One line of a PAYOUT_STATUS file sent to BPJS."""
-
     file = ForeignKeyField(BatchFile, backref="status_lines", on_delete="RESTRICT")
     claim = ForeignKeyField(Claim, backref="status_reports", on_delete="RESTRICT")
     status = CharField(max_length=10)  # PAID / FAILED
@@ -371,7 +361,6 @@ class Alert(BaseModel):
 
 class AuditLog(BaseModel):
     """Append-only log of user actions (logins, approvals, downloads, job runs...)."""
-
     at = DateTimeField(default=utcnow)
     username = CharField(max_length=64, null=True)
     action = CharField(max_length=48)
@@ -385,7 +374,6 @@ class AuditLog(BaseModel):
 
 class SchedulerLock(BaseModel):
     """Which job of which process is running; guards manual runs across processes on SQLite."""
-
     job = CharField(max_length=32, primary_key=True)
     run = ForeignKeyField(JobRun, null=True, backref="+", on_delete="SET NULL")
     holder = CharField(max_length=120, null=True)
@@ -394,7 +382,6 @@ class SchedulerLock(BaseModel):
 
 class JobPause(BaseModel):
     """A supervisor paused a job's schedule; kept in the database so it survives restarts."""
-
     job = CharField(max_length=32, primary_key=True)
     paused_by = CharField(max_length=64)
     paused_at = DateTimeField(default=utcnow)
@@ -403,7 +390,6 @@ class JobPause(BaseModel):
 
 class Counter(BaseModel):
     """Named sequences (batch numbers, file sequence per day) that survive restarts."""
-
     name = CharField(max_length=64, primary_key=True)
     value = BigIntegerField(default=0)
 

@@ -1,4 +1,4 @@
-"""Santunan NTT: `python run.py [--config PATH] COMMAND` (see README and spec section 5).
+"""Santunan NTT: `python run.py [--config PATH] COMMAND` (the commands: README, "Command line").
 
 The only module that reads the environment and the configuration files: everything below
 receives an AppContext.

@@ -40,10 +40,10 @@ from core.db import SQLITE_PRAGMAS, drop_all, init_db
 from core.files.layout import write_file
 from core.settings import load_settings
 from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES
+from demo.sftp.server import EmbeddedSftpServer
 from demo.simulate.bpjs import nik
 from jobs.runner import run_job
 from jobs.sftp.keys import ensure_keys
-from jobs.sftp.server import EmbeddedSftpServer
 from models import Claim, ClaimStatus
 
 WITA = dt.timezone(dt.timedelta(hours=8))

@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Mapping, Sequence
 
+from cli import check, claims, demo, jobs, serve, simulate, users
 from core.context import build_context
 from core.settings import ConfigError, load_settings
+from desk.views.jobs import file_types, job_ids, partner_ids
 
-COMMAND_MODULES = ("cli.serve", "cli.jobs", "cli.claims", "cli.users", "cli.demo", "cli.simulate",
-                   "cli.check")
+COMMANDS = (serve, jobs, claims, users, demo, simulate, check)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -31,14 +31,8 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--config", metavar="PATH",
                         help="YAML file merged over config/defaults.yaml (or SANTUNAN_CONFIG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # a command whose issue has not landed yet
-                continue
-            raise
-        module.register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 
@@ -49,8 +43,10 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         args = parser.parse_args([*argv, "serve"])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings(args.config, environ)
-        ctx = build_context(settings)
+        # The configuration must name the registry's partners and jobs, and the layouts hold its
+        # file types: checked at start, before anything runs (core does not import jobs).
+        settings = load_settings(args.config, environ, partners=partner_ids(), jobs=job_ids())
+        ctx = build_context(settings, file_types=file_types())
     except ConfigError as exc:
         print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""`jobs list` and `jobs run JOB`: the four integration jobs from the command line (spec 5).
+"""`jobs list` and `jobs run JOB`: the registry's integration jobs from the command line.
 
 `jobs run` runs in the foreground, retrying transient failures after the configured
 back-off, prints a summary and exits 0 when the job succeeded (bad records are reported
@@ -13,14 +13,16 @@ import sys
 
 from core.context import AppContext
 from core.text import fmt
+from desk.views.jobs import job_infos
 from jobs import crashpoints
 from jobs.locks import JobBusy
-from jobs.registry import JOBS, job_infos
-from jobs.runner import FAILED, run_with_retries
-from models import JobRun
+from jobs.registry import JOBS
+from jobs.runner import run_with_retries
+from models import JobRun, RunOutcome
 
-OUTCOMES = {"SUCCEEDED": "berhasil", "SUCCEEDED_WITH_WARNINGS": "berhasil dengan peringatan",
-            "FAILED": "gagal", "RUNNING": "sedang berjalan"}
+OUTCOMES = {RunOutcome.SUCCEEDED: "berhasil",
+            RunOutcome.SUCCEEDED_WITH_WARNINGS: "berhasil dengan peringatan",
+            RunOutcome.FAILED: "gagal", RunOutcome.RUNNING: "sedang berjalan"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +67,7 @@ def run_job_command(args: argparse.Namespace, ctx: AppContext) -> int:
         print(busy.message, file=sys.stderr)
         return 1
     _print_summary(ctx, run)
-    return 1 if run.outcome == FAILED else 0
+    return 1 if run.outcome == RunOutcome.FAILED else 0
 
 
 def _announce_retry(run: JobRun, delay: float) -> None:

@@ -2,7 +2,8 @@
 
 On an empty database with `seed_demo_data` on (the default), it fills the demo data and
 creates an `admin` user whose one-time password is printed once, here, and must be
-changed at first login.
+changed at first login. The background services start in the web app's startup hook
+(APScheduler needs the running event loop) and stop in its shutdown hook.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from core.context import AppContext
 from core.users import create_user, one_time_password, password_problem
+from demo.embedded import schedule_demo_partners, start_embedded_sftp, stop_embedded_sftp
+from jobs.scheduler import start_scheduler, stop_scheduler
 from models import Claim, Role, User
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
     from nicegui import app, ui
 
-    from jobs.service import start_background, stop_background
     from ui.app import build
 
     ctx.open_database()
@@ -44,6 +46,20 @@ def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
            favicon="🌾", storage_secret=session_secret(ctx), show_welcome_message=False,
            session_middleware_kwargs={"max_age": None, "same_site": "lax"})
     return 0
+
+
+async def start_background(ctx: AppContext) -> None:
+    """The embedded partners' SFTP server (when enabled) first, then the scheduler, then the demo
+    partners' own tasks on it (with `embedded_sftp.simulate`)."""
+    await start_embedded_sftp(ctx)
+    start_scheduler(ctx)
+    schedule_demo_partners(ctx)
+
+
+async def stop_background(ctx: AppContext) -> None:
+    """Stop what start_background started: the scheduler first, so that no job starts on a dead server."""
+    stop_scheduler(ctx)
+    await stop_embedded_sftp(ctx)
 
 
 def session_secret(ctx: AppContext) -> str:

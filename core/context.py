@@ -5,12 +5,14 @@ Built once at start by `run.py` and passed to commands, jobs and pages instead o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from peewee import Database
 
+from core.files.layout import Layouts, load_layouts
 from core.reference import Reference, load_reference
 from core.settings import PROJECT_ROOT, Settings
 
@@ -19,7 +21,7 @@ from core.settings import PROJECT_ROOT, Settings
 class AppContext:
     settings: Settings
     reference: Reference
-    layouts: Any  # core.files.layout.Layouts
+    layouts: Layouts
     database: Database | None = None
     extras: dict[str, Any] = field(default_factory=dict)  # scheduler, sftp server... set by serve
 
@@ -37,15 +39,13 @@ class AppContext:
         return self.database
 
 
-def build_context(settings: Settings) -> AppContext:
-    """Load reference data and layouts named by the settings; raises ConfigError."""
+def build_context(settings: Settings, file_types: Iterable[str] | None = None) -> AppContext:
+    """Load reference data and layouts named by the settings; raises ConfigError.
+
+    `file_types` must each have a layout: the job registry's, which the command line passes
+    at start (core does not import jobs); by default the four of the payout cycle.
+    """
     reference = load_reference(settings.reference_file)
-    return AppContext(settings=settings, reference=reference, layouts=_load_layouts(settings, reference))
-
-
-def _load_layouts(settings: Settings, reference: Reference) -> Any:
-    try:
-        from core.files.layout import load_layouts
-    except ImportError:  # pragma: no cover - until the layout engine lands
-        return None
-    return load_layouts(settings.layouts_dir, reference)
+    layouts = (load_layouts(settings.layouts_dir, reference) if file_types is None
+               else load_layouts(settings.layouts_dir, reference, require=file_types))
+    return AppContext(settings=settings, reference=reference, layouts=layouts)

@@ -12,7 +12,7 @@ import dataclasses
 import difflib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -129,10 +129,16 @@ def load_settings(
     override: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
     defaults: Path = DEFAULTS_FILE,
+    *,
+    partners: Collection[str] | None = None,
+    jobs: Collection[str] | None = None,
 ) -> Settings:
     """Merge the override file over the defaults and build `Settings`.
 
     `override` falls back to `SANTUNAN_CONFIG` in `environ`. Raises `ConfigError`.
+    `partners` and `jobs` are the ids of the job registry, which the command line passes
+    at start (core does not import jobs): when given, every partner must be configured and
+    `jobs:` must name exactly the registry's jobs.
     """
     environ = dict(environ or {})
     data = _read_yaml(defaults)
@@ -150,7 +156,7 @@ def load_settings(
     data["sources"] = sources
     loader = _Loader(environ, origin)
     settings = loader.build(Settings, data, "")
-    _check_semantics(settings, origin)
+    _check_semantics(settings, origin, partners, jobs)
     return settings
 
 
@@ -299,7 +305,8 @@ class _Loader:
         raise TypeError(f"no loader for {hint!r}")  # a programming error, not a config one
 
 
-def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
+def _check_semantics(s: Settings, origin: Mapping[str, str], partners: Collection[str] | None,
+                     known_jobs: Collection[str] | None) -> None:
     def fail(key: str, message: str) -> ConfigError:
         return _Loader({}, origin).fail(key, message)
 
@@ -315,7 +322,7 @@ def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
         raise fail("source_account", f"expected 6 to 20 digits, got {show_value(s.source_account)}")
     if s.approval_threshold <= 0:
         raise fail("approval_threshold", "expected a positive amount in Rupiah")
-    for name in ("bpjs", "bank"):
+    for name in partners or ():
         if name not in s.partners:
             raise fail("partners", f"missing partner {name!r}")
     for key, port in [("web.port", s.web.port), ("embedded_sftp.port", s.embedded_sftp.port)] + [
@@ -326,15 +333,15 @@ def _check_semantics(s: Settings, origin: Mapping[str, str]) -> None:
     for name, p in s.partners.items():
         if p.sftp.private_key is None and p.sftp.password is None:
             raise fail(f"partners.{name}.sftp", "set private_key or password (env:NAME)")
-    known_jobs = {"bpjs_pull", "bank_push", "bank_pull", "bpjs_push"}
     for name, job in s.jobs.items():
-        if name not in known_jobs:
+        if known_jobs is not None and name not in known_jobs:
             raise fail(f"jobs.{name}", f"unknown job (known: {', '.join(sorted(known_jobs))})")
         if len(job.cron.split()) != 5:
             raise fail(f"jobs.{name}.cron",
                        f"expected 5 cron fields like \"0 1 * * *\", got {show_value(job.cron)}")
-    for name in known_jobs - set(s.jobs):
-        raise fail("jobs", f"missing job {name!r}")
+    for name in known_jobs or ():
+        if name not in s.jobs:
+            raise fail("jobs", f"missing job {name!r}")
 
 
 def join_key(prefix: str, key: str) -> str:

@@ -17,13 +17,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from core.claims.checks import payout_fingerprint
+from core.claims.statuses import FIRST, SENT_TO_BANK
 from core.db import bulk_insert, is_postgres, write_tx
 from core.reference import Reference
 from models import (
     BatchFile,
+    BatchStatus,
     Claim,
     ClaimEvent,
     ClaimStatus,
+    FileStatus,
+    InstructionStatus,
     PayoutBatch,
     PayoutInstruction,
     User,
@@ -33,6 +37,7 @@ from models import (
 
 log = logging.getLogger(__name__)
 S = ClaimStatus
+R = InstructionStatus
 WAGE = 1_000_000  # pekerja rentan are enrolled at the lowest declared income
 
 FIRST_MEN = ("Yohanes", "Petrus", "Agustinus", "Fransiskus", "Yosef", "Antonius", "Yakobus", "Markus",
@@ -252,9 +257,9 @@ class _Generator:
             claim["approved_by"] = "supervisor.demo"
             claim["approved_fingerprint"] = payout_fingerprint(SimpleNamespace(**claim))
         chunk.claims.append(claim)
-        first = status if status in (S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.REJECTED) else S.READY
+        first = status if status in FIRST else S.READY
         self._event(chunk, claim, received, "job:bpjs_pull", "RECEIVED", None, first)
-        if status in (S.INSTRUCTED, S.PAID, S.PAYOUT_FAILED):
+        if status in SENT_TO_BANK:
             self._instruct(chunk, claim, status)
         elif status not in (first,):
             self._event(chunk, claim, received + dt.timedelta(days=1), "koordinator.demo",
@@ -268,7 +273,7 @@ class _Generator:
             self.source_file = {
                 "id": self.ids.file, "direction": "IN", "partner": "bpjs", "file_type": "VERIFIED_CLAIMS",
                 "name": name, "sha256": f"{self.ids.file:064x}", "file_id": f"BPJS-DEMO-{self.ids.file:06d}",
-                "status": "PROCESSED", "record_count": 0, "control_total": 0, "applied_count": 0,
+                "status": FileStatus.PROCESSED, "record_count": 0, "control_total": 0, "applied_count": 0,
                 "error_count": 0, "created_at": received, "processed_at": received,
                 "delivered_at": None}
             chunk.files.append(self.source_file)
@@ -284,7 +289,7 @@ class _Generator:
             "claim": claim["id"], "beneficiary_name": claim["beneficiary_name"],
             "bank_code": claim["bank_code"], "account_no": claim["account_no"],
             "amount": claim["approved_amount"], "remark": f"SANTUNAN JKK {claim['claim_no']}"[:35],
-            "result_status": "SENT", "_final": status, "bank_reference": None, "value_date": None,
+            "result_status": R.SENT, "_final": status, "bank_reference": None, "value_date": None,
             "failure_code": None, "failure_reason": None, "result_at": None,
         }
         self.pending_batch.append(instruction)
@@ -305,7 +310,7 @@ class _Generator:
         total = sum(i["amount"] for i in self.pending_batch)
         file_row = {"id": self.ids.file, "direction": "OUT", "partner": "bank",
                     "file_type": "PAYOUT_INSTRUCTION", "name": f"NTTPAY_{sent_at:%Y%m%d}_{batch_id}.txt",
-                    "sha256": f"{self.ids.file:064x}", "file_id": batch_id, "status": "DELIVERED",
+                    "sha256": f"{self.ids.file:064x}", "file_id": batch_id, "status": FileStatus.DELIVERED,
                     "record_count": len(self.pending_batch), "control_total": total,
                     "applied_count": len(self.pending_batch), "error_count": 0, "created_at": sent_at,
                     "delivered_at": sent_at, "processed_at": None}
@@ -313,7 +318,8 @@ class _Generator:
         chunk.files.append(file_row)
         chunk.batches.append({"id": self.ids.batch, "batch_id": batch_id, "file": file_row["id"],
                               "instruction_count": len(self.pending_batch), "total_amount": total,
-                              "status": "DELIVERED" if any_sent else "COMPLETE", "created_at": sent_at,
+                              "status": BatchStatus.DELIVERED if any_sent else BatchStatus.COMPLETE,
+                              "created_at": sent_at,
                               "delivered_at": sent_at,
                               "completed_at": None if any_sent else sent_at + dt.timedelta(days=1)})
         for line, instruction in enumerate(self.pending_batch, start=2):
@@ -325,13 +331,13 @@ class _Generator:
                         details={"instruction_id": instruction["instruction_id"], "batch_id": batch_id})
             result_at = sent_at + dt.timedelta(hours=rnd.randint(4, 30))
             if final == S.PAID:
-                instruction.update(result_status="SUCCESS", value_date=result_at.date(), result_at=result_at,
+                instruction.update(result_status=R.SUCCESS, value_date=result_at.date(), result_at=result_at,
                                    bank_reference=f"NTT{result_at:%y%m%d}{instruction['id']:09d}")
                 claim.update(bank_reference=instruction["bank_reference"], paid_date=result_at.date(),
                              reported_status="PAID", reported_at=result_at + dt.timedelta(hours=8))
             elif final == S.PAYOUT_FAILED:
                 code = rnd.choice(FAILURES)
-                instruction.update(result_status="FAILED", failure_code=code, result_at=result_at,
+                instruction.update(result_status=R.FAILED, failure_code=code, result_at=result_at,
                                    failure_reason=self.ref.label("failure_code", code))
                 claim.update(failure_code=code, reported_status="FAILED",
                              reported_at=result_at + dt.timedelta(hours=8))

@@ -3,35 +3,22 @@
 Desk actions (run a job, pause a schedule, ignore a file, acknowledge an alert, manage
 users) take the acting user's name, not a role the page remembered: the role and the
 active flag are read from the database here, so a demoted or deactivated user is refused
-at the next click. A refusal raises before anything is written.
+at the next click. A refusal raises `desk.refusal.Refused` before anything is written.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.text import i18n
 from desk.permissions import Action, require
+from desk.refusal import Refused
 from models import User
 
 REASON_MAX = 500
 
 
-class Refused(Exception):
-    """A desk action that may not happen now; `message(lang)` says why in the user's language."""
-
-    def __init__(self, key: str, **params: Any):
-        self.key, self.params = key, params
-        super().__init__(i18n.t(key, "id", **params))
-
-    def message(self, lang: str) -> str:
-        return i18n.t(self.key, lang, **self.params)
-
-
 def acting_user(username: str | None, action: Action) -> User:
     """The active user `username`, if their role may do `action`.
 
-    Raises Refused when there is no such active user, PermissionDenied when the role may not.
+    Raises Refused when there is no such active user, PermissionDenied (a Refused) when the role may not.
     """
     user = User.get_or_none(User.username == (username or ""))
     if user is None or not user.active:

@@ -9,8 +9,9 @@ from peewee import JOIN
 
 from core.audit import audit
 from core.db import write_tx
-from desk.acting import Refused, acting_user, clean_text
+from desk.acting import acting_user, clean_text
 from desk.permissions import Action
+from desk.refusal import Refused
 from models import Alert, PayoutBatch, User, utcnow
 
 

@@ -10,7 +10,8 @@ from typing import IO, Any
 
 from models import Claim
 
-# Spec section 5 lists the minimum; the rest helps a coordinator reading the file.
+# The columns of a claims export, in this order (the CSV header, the JSON keys): who is paid
+# what, to which account, where the payment stands, and the case behind it.
 EXPORT_FIELDS = (
     "claim_no", "revision", "status", "case_no", "kpj", "nik", "worker_name", "kabupaten_code",
     "occupation", "accident_date", "benefit_type", "decision", "approved_amount",

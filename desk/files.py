@@ -20,15 +20,14 @@ from pathlib import Path
 from core.audit import audit
 from core.context import AppContext
 from core.db import write_tx
-from desk.acting import Refused, acting_user, clean_text
+from desk.acting import acting_user, clean_text
+from desk.jobs import start
 from desk.permissions import Action
-from jobs.bank.pull import INBOUND as BANK_INBOUND
-from jobs.bpjs.pull import INBOUND as BPJS_INBOUND
-from jobs.runner import start_job
-from models import BatchFile, JobRun, utcnow
+from desk.refusal import Refused
+from jobs.registry import JOBS
+from models import BatchFile, FileStatus, JobRun, utcnow
 
-PULL_JOBS = {(i.partner, i.file_type): i.job for i in (BPJS_INBOUND, BANK_INBOUND)}
-APPLIED = ("RECEIVED", "PROCESSED", "PROCESSED_WITH_ERRORS")
+PULL_JOBS = {(j.partner, j.file_type): j.id for j in JOBS.values() if j.direction == "IN"}
 
 
 def file_for_download(file_id: int, username: str) -> tuple[Path, str]:
@@ -49,9 +48,9 @@ def ignore_file(file_id: int, username: str, reason: str | None) -> BatchFile:
     why = clean_text(reason, required=True)
     with write_tx():
         batch_file = _file(file_id)
-        changed = (BatchFile.update(status="IGNORED", ignore_reason=why, processed_at=utcnow())
+        changed = (BatchFile.update(status=FileStatus.IGNORED, ignore_reason=why, processed_at=utcnow())
                    .where(BatchFile.id == file_id, BatchFile.direction == "IN",
-                          BatchFile.status == "REJECTED")
+                          BatchFile.status == FileStatus.REJECTED)
                    .execute())
         if changed != 1:
             raise Refused("files.error.not_rejected", name=batch_file.name)
@@ -63,15 +62,15 @@ def ignore_file(file_id: int, username: str, reason: str | None) -> BatchFile:
 def reprocess_file(ctx: AppContext, file_id: int, username: str) -> JobRun:
     """Start the partner's pull now, to take the file that replaces a rejected one (coordinator and up).
 
-    Raises Refused (not a rejected incoming file), PermissionDenied or JobBusy before
-    anything is written; returns the RUNNING run.
+    Raises Refused (not a rejected incoming file, the role may not, the pull is running)
+    before anything is written; returns the RUNNING run.
     """
     actor = acting_user(username, Action.REPROCESS_FILE)
     batch_file = _file(file_id)
     job_id = PULL_JOBS.get((batch_file.partner, batch_file.file_type))
-    if batch_file.direction != "IN" or batch_file.status != "REJECTED" or job_id is None:
+    if batch_file.direction != "IN" or batch_file.status != FileStatus.REJECTED or job_id is None:
         raise Refused("files.error.not_rejected", name=batch_file.name)
-    run = start_job(ctx, job_id, "manual", actor)
+    run = start(ctx, job_id, "manual", actor)
     audit("FILE_REPROCESS", username=actor.username, target=batch_file.name,
           details={"file_id": batch_file.id, "run_id": run.id, "job": job_id})
     return run
@@ -85,7 +84,7 @@ def replacement_of(batch_file: BatchFile) -> BatchFile | None:
     return (BatchFile.select()
             .where(BatchFile.direction == "IN", BatchFile.partner == batch_file.partner,
                    BatchFile.file_type == batch_file.file_type, BatchFile.id > batch_file.id,
-                   BatchFile.status.in_(APPLIED), same)
+                   BatchFile.status.in_(FileStatus.APPLIED), same)
             .order_by(BatchFile.id).first())
 
 

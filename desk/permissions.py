@@ -2,13 +2,14 @@
 
 Roles are ordered (viewer < coordinator < supervisor < admin) and a higher role may do
 everything a lower one may. The UI hides or disables what a role may not do, but that is
-only a courtesy: `require` is called again inside every handler and every core action.
+only a courtesy: `require` is called again inside every handler and every desk action.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from desk.refusal import Refused
 from models import Role
 
 
@@ -63,18 +64,15 @@ MIN_ROLE: dict[Action, str] = {
 }
 
 
-class PermissionDenied(Exception):
-    """The user's role may not do this action (message in Indonesian; `key` for the catalogue)."""
-
-    key = "error.permission_denied"
+class PermissionDenied(Refused):
+    """The user's role may not do this action: a refusal like any other, kept apart for HTTP 403."""
 
     def __init__(self, role: str, action: Action):
         self.role, self.action, self.needed = role, action, MIN_ROLE[action]
-        super().__init__(f"Peran {role} tidak boleh melakukan '{action}' (perlu {self.needed})")
+        super().__init__("error.permission_denied", role=role, action=str(action), needed=self.needed)
 
-    @property
-    def params(self) -> dict[str, str]:
-        return {"role": self.role, "action": str(self.action), "needed": self.needed}
+    def __str__(self) -> str:  # for logs: the role and action as stored, not their labels
+        return f"Peran {self.role} tidak boleh melakukan '{self.action}' (perlu {self.needed})"
 
 
 def rank(role: str | None) -> int:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from core.audit import audit
 from core.db import is_postgres, lock_row, write_tx
 from core.users import UserError, create_user, one_time_password, password_problem, set_password
-from desk.acting import Refused, acting_user
+from desk.acting import acting_user
 from desk.permissions import Action
+from desk.refusal import Refused
 from models import Role, User
 
 

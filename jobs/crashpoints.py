@@ -16,31 +16,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
+from jobs.registry import JOBS
+
 log = logging.getLogger(__name__)
 
 Mode = Literal["raise", "exit"]
 EXIT_CODE = 97  # what a process ended at a crash point exits with
 
-# Every point a job calls, so tests can check they cover them all.
-POINTS: tuple[str, ...] = tuple(
-    [f"{job}.{step}" for job in ("bpjs_pull", "bank_pull") for step in (
-        "after_download",       # file in local staging, nothing recorded
-        "after_record_file",    # file recorded (RECEIVED), no record applied
-        "in_chunk",             # inside a chunk's transaction, some records applied
-        "mid_apply",            # after the first chunk committed
-        "after_apply",          # every record applied, file still on the partner's server
-        "after_finish_remote",  # file archived on the server, local copy not yet archived
-    )]
-    + [f"{job}.{step}" for job in ("bank_push", "bpjs_push") for step in (
-        "mid_record",           # inside the transaction recording the file and its lines
-        "after_record",         # file and lines recorded, file not yet written
-        "after_write",          # file written locally, its SHA-256 not yet recorded
-        "after_record_written",  # file recorded as written, not yet uploaded
-        "after_upload",         # uploaded, not yet recorded as delivered
-        "after_delivered",      # recorded as delivered (the job's last step)
-    )]
+PULL_STEPS = (
+    "after_download",       # file in local staging, nothing recorded
+    "after_record_file",    # file recorded (RECEIVED), no record applied
+    "in_chunk",             # inside a chunk's transaction, some records applied
+    "mid_apply",            # after the first chunk committed
+    "after_apply",          # every record applied, file still on the partner's server
+    "after_finish_remote",  # file archived on the server, local copy not yet archived
+)
+PUSH_STEPS = (
+    "mid_record",           # inside the transaction recording the file and its lines
+    "after_record",         # file and lines recorded, file not yet written
+    "after_write",          # file written locally, its SHA-256 not yet recorded
+    "after_record_written",  # file recorded as written, not yet uploaded
+    "after_upload",         # uploaded, not yet recorded as delivered
+    "after_delivered",      # recorded as delivered (the job's last step)
 )
 
+# Every point a job calls, so tests can check they cover them all: each job of the
+# registry passes the steps of its direction (jobs.incoming pulls, jobs.outgoing pushes).
+POINTS: tuple[str, ...] = tuple(
+    [f"{job.id}.{step}" for job in JOBS.values() if job.direction == "IN" for step in PULL_STEPS]
+    + [f"{job.id}.{step}" for job in JOBS.values() if job.direction == "OUT" for step in PUSH_STEPS]
+)
 
 class InjectedCrash(BaseException):
     """Raised at an armed point. A BaseException, so `except Exception` does not swallow

@@ -6,8 +6,9 @@ import logging
 
 from peewee import InterfaceError, OperationalError
 
+from jobs.registry import partner_label
 from jobs.result import JobError
-from jobs.sftp.errors import PARTNER_LABELS, SftpError
+from jobs.sftp.errors import SftpError
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ _TRANSIENT_ADVICE = ("Jika tetap gagal setelah dicoba ulang otomatis, periksa ja
 
 def from_sftp(error: SftpError) -> JobError:
     template = _ADVICE.get(error.cause, "" if error.permanent else _TRANSIENT_ADVICE)
-    advice = template.format(label=PARTNER_LABELS.get(error.partner, error.partner), partner=error.partner)
+    advice = template.format(label=partner_label(error.partner), partner=error.partner)
     message = f"{error.message} {advice}".strip()
     return JobError(message, cause=_CAUSE_CODES.get(error.cause, error.cause), permanent=error.permanent,
                     english=error.english)

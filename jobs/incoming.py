@@ -1,26 +1,33 @@
-"""Pulling a partner's files: download, check, record, apply in chunks, then archive remotely.
+"""Pulling a partner's files, as a straight line: fetch to staging, decide and apply locally,
+then settle the remote copy once.
 
-The steps and why they are in this order (each step is durable before the next starts):
+Each step is durable before the next starts, so a crash at any line leaves a trace from
+which the next run finishes the work without applying anything twice:
 
-1. Finish any file recorded earlier but not fully applied (a crash mid-apply): it is in
-   local staging, and its `applied_through_line` says where to continue.
-2. For each remote file matching the layout's name: download to staging (`name.part`,
-   renamed when complete), then:
+0. Before connecting, what an interrupted run left: a file recorded but not fully applied
+   (a crash mid-apply) is in local staging and its `applied_through_line` says where to
+   continue; a file recorded as dealt with but still in staging (a crash before its local
+   copy was put away) goes to the archive or quarantine.
+1. Fetch: each remote file matching the layout's name is downloaded to staging (`name.part`,
+   renamed when complete). Nothing is recorded yet: after a crash it is simply fetched again.
+2. Decide and apply, locally and in the database only; the outcome is the file's record:
    - the same bytes already recorded under the same name: ours from an interrupted run
-     (or `after_download: keep`): only the remote step is finished;
+     (or `after_download: keep`): nothing more to do here;
    - check the whole file; rejected -> recorded REJECTED, kept in quarantine, nothing applied;
    - the same bytes under another name, or the name or file_id of a file already
      applied -> recorded DUPLICATE, nothing applied;
    - otherwise recorded RECEIVED (name, SHA-256, file_id), then applied chunk by chunk:
      each chunk, its record errors and the progress mark commit in one transaction, so a
      crash loses or repeats nothing; then PROCESSED (or PROCESSED_WITH_ERRORS).
-3. Only then `after_download` (move/delete/keep) on the server, and the local copy goes
-   to the archive.
+3. Settle: only once the file is recorded, one call applies `after_download` (move, delete
+   or keep) on the server; then the local copy leaves staging. Until the remote step is
+   done the file is still on the server, and step 2 finds it already recorded next time.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +40,13 @@ from core.files.layout import RecordError as BadRecord
 from jobs import crashpoints
 from jobs.result import JobError, JobResult
 from jobs.runlog import current_run_id
-from jobs.sftp.client import SftpClient
-from jobs.transfer import local_dir, move_aside, open_sftp, partner_label, today
-from models import BatchFile, RecordError, utcnow
+from jobs.sftp.client import Downloaded
+from jobs.transfer import local_dir, open_sftp, partner_label, today
+from models import BatchFile, FileStatus, RecordError, utcnow
 
 CHUNK_RECORDS = 20000  # records per transaction: big enough for bulk inserts, small enough to show progress
 MAX_STORED_ERRORS = 5000  # per file; every bad record is still counted
 MAX_WARNINGS = 50  # record problems copied into the run's warnings
-APPLIED = ("RECEIVED", "PROCESSED", "PROCESSED_WITH_ERRORS")
 
 
 @dataclass
@@ -74,53 +80,41 @@ class _Rejected(Exception):
 
 
 def pull_files(ctx: AppContext, log: logging.Logger, inbound: Inbound) -> JobResult:
+    """Every new file of the partner's type, each taken through the three steps of the module docstring."""
     result = JobResult()
-    for pending in BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
-                                            BatchFile.file_type == inbound.file_type,
-                                            BatchFile.status == "RECEIVED").order_by(BatchFile.id):
-        log.info("Melanjutkan berkas %s yang terputus di baris %d", pending.name,
-                 pending.applied_through_line or 0)
-        _resume(ctx, log, inbound, pending, result)
-    _tidy_staging(ctx, inbound)
+    _finish_interrupted(ctx, log, inbound, result)
     layout = ctx.layouts[inbound.file_type]
+    staging = local_dir(ctx, "staging", inbound.partner)
     with open_sftp(ctx, inbound.partner) as sftp:
         remote_files = [f for f in sftp.list_files(layout.file_name.glob) if layout.match_name(f.name)]
         log.info("%d berkas %s di server %s", len(remote_files), inbound.file_type,
                  partner_label(inbound.partner))
         for remote in remote_files:
-            _pull_one(ctx, log, inbound, sftp, remote.name, result)
+            got = sftp.download(remote.name, staging)  # 1. fetch to staging
+            crashpoints.hit(f"{inbound.job}.after_download")
+            batch_file = _take(ctx, log, inbound, got, result)  # 2. decide and apply locally
+            sftp.settle(remote.name)  # 3. settle the remote copy, once it is recorded...
+            crashpoints.hit(f"{inbound.job}.after_finish_remote")
+            _archive(ctx, inbound, batch_file, got.local_path)  # ... then the local one
     return result
 
 
-def _pull_one(ctx: AppContext, log: logging.Logger, inbound: Inbound, sftp: SftpClient, name: str,
-              result: JobResult) -> None:
-    job = inbound.job
-    got = sftp.download(name, local_dir(ctx, "staging", inbound.partner))
-    crashpoints.hit(f"{job}.after_download")
-    seen = _find(inbound, BatchFile.sha256 == got.sha256)
-    if seen is not None and seen.name == name:
-        log.info("%s sudah tercatat (%s): hanya diselesaikan di server", name, seen.status)
-        _finish_remote(ctx, inbound, sftp, name, got.local_path, seen)
-        return
-    layout = ctx.layouts[inbound.file_type]
-    try:
-        check = _check(ctx, inbound, got.local_path)
-    except _Rejected as rejected:
-        _reject(ctx, log, inbound, sftp, name, got, rejected, result)
-        return
-    duplicate = seen or _find(inbound, BatchFile.name == name, BatchFile.status.in_(APPLIED)) or (
-        _find(inbound, BatchFile.file_id == str(check.header.get("file_id")), BatchFile.status.in_(APPLIED)))
-    if duplicate is not None:
-        _duplicate(ctx, log, inbound, sftp, name, got, check, duplicate, result)
-        return
-    with write_tx():
-        batch_file = BatchFile.create(
-            direction="IN", partner=inbound.partner, file_type=layout.file_type, name=name, sha256=got.sha256,
-            file_id=str(check.header.get("file_id")), status="RECEIVED", record_count=check.detail_count,
-            control_total=check.control_total, local_path=str(got.local_path), job_run=_run_id(ctx))
-    crashpoints.hit(f"{job}.after_record_file")
-    _apply(ctx, log, inbound, batch_file, check.header, result)
-    _finish_remote(ctx, inbound, sftp, name, got.local_path, batch_file)
+def _finish_interrupted(ctx: AppContext, log: logging.Logger, inbound: Inbound, result: JobResult) -> None:
+    """Step 0: apply the rest of files left RECEIVED, put away files dealt with but still in staging."""
+    for pending in BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
+                                            BatchFile.file_type == inbound.file_type,
+                                            BatchFile.status == FileStatus.RECEIVED).order_by(BatchFile.id):
+        log.info("Melanjutkan berkas %s yang terputus di baris %d", pending.name,
+                 pending.applied_through_line or 0)
+        _resume(ctx, log, inbound, pending, result)
+    staging = local_dir(ctx, "staging", inbound.partner)
+    done = BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
+                                    BatchFile.status != FileStatus.RECEIVED,
+                                    BatchFile.local_path.startswith(str(staging)))
+    for batch_file in done:
+        path = Path(batch_file.local_path)
+        if path.parent == staging and path.exists():
+            _put_away(ctx, inbound, batch_file, path)
 
 
 def _resume(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: BatchFile,
@@ -135,6 +129,31 @@ def _resume(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: 
     _apply(ctx, log, inbound, batch_file, check.header, result)
 
 
+# --- step 2: decide and apply, locally ---------------------------------------------------------
+
+def _take(ctx: AppContext, log: logging.Logger, inbound: Inbound, got: Downloaded,
+          result: JobResult) -> BatchFile:
+    """What the downloaded file is, acted on locally; returns the record that now accounts for it."""
+    seen = _find(inbound, BatchFile.sha256 == got.sha256)
+    if seen is not None and seen.name == got.name:
+        log.info("%s sudah tercatat (%s): hanya diselesaikan di server", got.name, seen.status)
+        return seen
+    try:
+        check = _check(ctx, inbound, got.local_path)
+    except _Rejected as rejected:
+        return _reject(ctx, log, inbound, got, rejected, result)
+    applied = BatchFile.status.in_(FileStatus.APPLIED)
+    original = seen or _find(inbound, BatchFile.name == got.name, applied) or (
+        _find(inbound, BatchFile.file_id == str(check.header.get("file_id")), applied))
+    if original is not None:
+        return _duplicate(log, inbound, got, check, original, result)
+    batch_file = _record(inbound, got, FileStatus.RECEIVED, file_id=str(check.header.get("file_id")),
+                         record_count=check.detail_count, control_total=check.control_total)
+    crashpoints.hit(f"{inbound.job}.after_record_file")
+    _apply(ctx, log, inbound, batch_file, check.header, result)
+    return batch_file
+
+
 def _check(ctx: AppContext, inbound: Inbound, path: Path) -> FileCheck:
     layout = ctx.layouts[inbound.file_type]
     try:
@@ -147,6 +166,44 @@ def _check(ctx: AppContext, inbound: Inbound, path: Path) -> FileCheck:
         if reason:
             raise _Rejected(reason, "unknown_reference")
     return check
+
+
+def _reject(ctx: AppContext, log: logging.Logger, inbound: Inbound, got: Downloaded, rejected: _Rejected,
+            result: JobResult) -> BatchFile:
+    batch_file = _record(inbound, got, FileStatus.REJECTED, error=rejected.reason, processed_at=utcnow())
+    kept = _put_away(ctx, inbound, batch_file, got.local_path)
+    name, label = got.name, partner_label(inbound.partner)
+    log.warning("Berkas %s ditolak seluruhnya: %s", name, rejected.reason)
+    result.add("rejected_files")
+    result.fail(JobError(
+        f"Berkas {name} ditolak seluruhnya: {rejected.reason}. Tidak ada data dari berkas ini yang "
+        f"diterapkan; berkas disimpan di karantina ({kept}). Minta {label} mengirim ulang berkas yang benar.",
+        cause="file_rejected", permanent=True,
+        english=f"File {name} rejected whole: {rejected.reason}. Nothing applied; ask {label} to resend it."))
+    return batch_file
+
+
+def _duplicate(log: logging.Logger, inbound: Inbound, got: Downloaded, check: FileCheck, original: BatchFile,
+               result: JobResult) -> BatchFile:
+    why = ("isinya sama persis" if original.sha256 == got.sha256 else
+           "namanya sama" if original.name == got.name else f"file_id {check.header.get('file_id')} sama")
+    reason = (f"Duplikat dari {original.name} (diterima {original.created_at:%Y-%m-%d}): {why}; "
+              "tidak diterapkan")
+    batch_file = _record(inbound, got, FileStatus.DUPLICATE, file_id=str(check.header.get("file_id")),
+                         duplicate_of=original.id, ignore_reason=reason, record_count=check.detail_count,
+                         control_total=check.control_total, processed_at=utcnow())
+    log.warning("Berkas %s: %s", got.name, reason)
+    result.add("duplicate_files")
+    result.warn(f"Berkas {got.name}: {reason}")
+    return batch_file
+
+
+def _record(inbound: Inbound, got: Downloaded, status: str, **fields: Any) -> BatchFile:
+    """The file's record, pointing at its copy in staging (one transaction)."""
+    with write_tx():
+        return BatchFile.create(direction="IN", partner=inbound.partner, file_type=inbound.file_type,
+                                name=got.name, sha256=got.sha256, status=status,
+                                local_path=str(got.local_path), job_run=current_run_id(), **fields)
 
 
 def _apply(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: BatchFile,
@@ -177,7 +234,7 @@ def _apply(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: B
     if chunk:
         flush()
     with write_tx():
-        status = "PROCESSED_WITH_ERRORS" if batch_file.error_count else "PROCESSED"
+        status = FileStatus.PROCESSED_WITH_ERRORS if batch_file.error_count else FileStatus.PROCESSED
         BatchFile.update(status=status, processed_at=utcnow()).where(BatchFile.id == batch_file.id).execute()
         batch_file.status = status
     result.add("files")
@@ -224,80 +281,41 @@ def _apply_chunk(log: logging.Logger, inbound: Inbound, applier: Applier, batch_
     return min(len(rows), room)
 
 
-def _finish_remote(ctx: AppContext, inbound: Inbound, sftp: SftpClient, name: str, local: Path,
-                   batch_file: BatchFile) -> None:
-    sftp.finish_download(name)
-    crashpoints.hit(f"{inbound.job}.after_finish_remote")
+# --- step 3, local side: the copy leaves staging ---------------------------------------------
+
+def _archive(ctx: AppContext, inbound: Inbound, batch_file: BatchFile, local: Path) -> None:
+    """The recorded copy, if still in staging, goes to the archive (quarantine when rejected); a
+    second download of a file already kept is dropped."""
     recorded = Path(batch_file.local_path) if batch_file.local_path else None
     if recorded is not None and recorded.exists() and recorded.parent == local.parent:
-        kind = "quarantine" if batch_file.status == "REJECTED" else "archive"
-        archived = move_aside(recorded, local_dir(ctx, kind, inbound.partner), f"f{batch_file.id}")
-        BatchFile.update(local_path=str(archived)).where(BatchFile.id == batch_file.id).execute()
+        _put_away(ctx, inbound, batch_file, recorded)
     if local.exists() and (recorded is None or local.resolve() != recorded.resolve()):
-        local.unlink()  # a second copy of a file already kept
+        local.unlink()
 
 
-def _tidy_staging(ctx: AppContext, inbound: Inbound) -> None:
-    """Local copies of files already dealt with but still in staging (a crash after the remote step)."""
-    staging = local_dir(ctx, "staging", inbound.partner)
-    done = BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
-                                    BatchFile.status != "RECEIVED",
-                                    BatchFile.local_path.startswith(str(staging)))
-    for batch_file in done:
-        path = Path(batch_file.local_path)
-        if path.parent == staging and path.exists():
-            kind = "quarantine" if batch_file.status == "REJECTED" else "archive"
-            moved = move_aside(path, local_dir(ctx, kind, inbound.partner), f"f{batch_file.id}")
-            BatchFile.update(local_path=str(moved)).where(BatchFile.id == batch_file.id).execute()
+def _put_away(ctx: AppContext, inbound: Inbound, batch_file: BatchFile, path: Path) -> Path:
+    """Move a recorded file's local copy out of staging and record where it went.
 
-
-def _reject(ctx: AppContext, log: logging.Logger, inbound: Inbound, sftp: SftpClient, name: str, got: Any,
-            rejected: _Rejected, result: JobResult) -> None:
-    with write_tx():
-        batch_file = BatchFile.create(
-            direction="IN", partner=inbound.partner, file_type=inbound.file_type, name=name,
-            sha256=got.sha256, status="REJECTED", error=rejected.reason, local_path=str(got.local_path),
-            job_run=_run_id(ctx), processed_at=utcnow())
-    kept = move_aside(got.local_path, local_dir(ctx, "quarantine", inbound.partner), f"f{batch_file.id}")
-    BatchFile.update(local_path=str(kept)).where(BatchFile.id == batch_file.id).execute()
-    sftp.finish_download(name)
-    label = partner_label(inbound.partner)
-    log.warning("Berkas %s ditolak seluruhnya: %s", name, rejected.reason)
-    result.add("rejected_files")
-    result.fail(JobError(
-        f"Berkas {name} ditolak seluruhnya: {rejected.reason}. Tidak ada data dari berkas ini yang "
-        f"diterapkan; berkas disimpan di karantina ({kept}). Minta {label} mengirim ulang berkas yang benar.",
-        cause="file_rejected", permanent=True,
-        english=f"File {name} rejected whole: {rejected.reason}. Nothing applied; ask {label} to resend it."))
-
-
-def _duplicate(ctx: AppContext, log: logging.Logger, inbound: Inbound, sftp: SftpClient, name: str, got: Any,
-               check: FileCheck, original: BatchFile, result: JobResult) -> None:
-    why = ("isinya sama persis" if original.sha256 == got.sha256 else
-           "namanya sama" if original.name == name else f"file_id {check.header.get('file_id')} sama")
-    reason = (f"Duplikat dari {original.name} (diterima {original.created_at:%Y-%m-%d}): {why}; "
-              "tidak diterapkan")
-    with write_tx():
-        batch_file = BatchFile.create(
-            direction="IN", partner=inbound.partner, file_type=inbound.file_type, name=name,
-            sha256=got.sha256, file_id=str(check.header.get("file_id")), status="DUPLICATE",
-            duplicate_of=original.id, ignore_reason=reason, record_count=check.detail_count,
-            control_total=check.control_total, local_path=str(got.local_path), job_run=_run_id(ctx),
-            processed_at=utcnow())
-    log.warning("Berkas %s: %s", name, reason)
-    result.add("duplicate_files")
-    result.warn(f"Berkas {name}: {reason}")
-    _finish_remote(ctx, inbound, sftp, name, got.local_path, batch_file)
+    A rejected file goes to quarantine (kept as evidence for the partner), any other to the
+    archive; a file of the same name already there is never overwritten (the record id goes
+    before the suffix).
+    """
+    kind = "quarantine" if batch_file.status == FileStatus.REJECTED else "archive"
+    folder = local_dir(ctx, kind, inbound.partner)
+    target = folder / path.name
+    if target.exists() and target.resolve() != path.resolve():
+        target = folder / f"{path.stem}.f{batch_file.id}{path.suffix}"
+    if target.resolve() != path.resolve():
+        shutil.move(str(path), target)
+    BatchFile.update(local_path=str(target)).where(BatchFile.id == batch_file.id).execute()
+    batch_file.local_path = str(target)
+    return target
 
 
 def _find(inbound: Inbound, *where: Any) -> BatchFile | None:
     return (BatchFile.select().where(BatchFile.direction == "IN", BatchFile.partner == inbound.partner,
                                      *where)
             .order_by(BatchFile.id).first())
-
-
-def _run_id(ctx: AppContext) -> int | None:
-    return current_run_id()
 
 
 def _clip(value: str | None, limit: int = 200) -> str | None:

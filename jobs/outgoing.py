@@ -32,7 +32,7 @@ from jobs.result import JobError
 from jobs.sftp.client import SftpClient
 from jobs.sftp.staging import sha256_of
 from jobs.transfer import local_dir, open_sftp, partner_label
-from models import BatchFile, utcnow
+from models import BatchFile, FileStatus, utcnow
 
 StatusHook = Callable[[BatchFile, str], None]
 
@@ -51,48 +51,30 @@ def pending(outbound: Outbound) -> list[BatchFile]:
     """Files recorded or written but not yet delivered, oldest first."""
     return list(BatchFile.select().where(BatchFile.direction == "OUT", BatchFile.partner == outbound.partner,
                                          BatchFile.file_type == outbound.file_type,
-                                         BatchFile.status.in_(("RECORDED", "WRITTEN")))
+                                         BatchFile.status.in_(FileStatus.UNDELIVERED))
                 .order_by(BatchFile.id))
 
 
-class Connection:
-    """Opens the partner's SFTP connection on first use, so a run with nothing to send connects to no one."""
-
-    def __init__(self, ctx: AppContext, partner: str):
-        self.ctx, self.partner = ctx, partner
-        self.client: SftpClient | None = None
-
-    def get(self) -> SftpClient:
-        if self.client is None:
-            client = open_sftp(self.ctx, self.partner)
-            client.__enter__()
-            self.client = client
-        return self.client
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
-            self.client = None
-
-
 @contextmanager
-def connection(ctx: AppContext, partner: str) -> Iterator[Connection]:
-    conn = Connection(ctx, partner)
+def connection(ctx: AppContext, partner: str) -> Iterator[SftpClient]:
+    """The partner's SFTP client, connecting on its first verb: a run with nothing to send connects
+    to no one."""
+    sftp = open_sftp(ctx, partner)
     try:
-        yield conn
+        yield sftp
     finally:
-        conn.close()
+        sftp.close()
 
 
 def deliver(ctx: AppContext, log: logging.Logger, outbound: Outbound, batch_file: BatchFile,
-            conn: Connection) -> None:
+            sftp: SftpClient) -> None:
     """Take one recorded file to DELIVERED (see module docstring). Raises JobError or SftpError."""
     path = local_dir(ctx, "outgoing", outbound.partner) / batch_file.name
-    if batch_file.status == "RECORDED":
+    if batch_file.status == FileStatus.RECORDED:
         _write(ctx, log, outbound, batch_file, path)
     else:
         path = _intact(ctx, outbound, batch_file, path)
-    uploaded = conn.get().upload(path, batch_file.name)
+    uploaded = sftp.upload(path, batch_file.name)
     if uploaded.sha256 != batch_file.sha256:
         raise JobError(f"Berkas {batch_file.name} yang terkirim berbeda dari yang tercatat (SHA-256 "
                        f"{uploaded.sha256[:12]} bukan {batch_file.sha256[:12]}). Hubungi admin sistem.",
@@ -100,10 +82,11 @@ def deliver(ctx: AppContext, log: logging.Logger, outbound: Outbound, batch_file
     crashpoints.hit(f"{outbound.job}.after_upload")
     with write_tx():
         now = utcnow()
-        BatchFile.update(status="DELIVERED", delivered_at=now).where(BatchFile.id == batch_file.id).execute()
+        (BatchFile.update(status=FileStatus.DELIVERED, delivered_at=now)
+         .where(BatchFile.id == batch_file.id).execute())
         if outbound.on_status:
-            outbound.on_status(batch_file, "DELIVERED")
-    batch_file.status = "DELIVERED"
+            outbound.on_status(batch_file, FileStatus.DELIVERED)
+    batch_file.status = FileStatus.DELIVERED
     log.info("%s terkirim ke %s%s", batch_file.name, partner_label(outbound.partner),
              " (sudah ada di server: kiriman sebelumnya selesai)" if uploaded.already_present else "")
     crashpoints.hit(f"{outbound.job}.after_delivered")
@@ -121,11 +104,12 @@ def _write(ctx: AppContext, log: logging.Logger, outbound: Outbound, batch_file:
                        cause="internal")
     crashpoints.hit(f"{outbound.job}.after_write")
     with write_tx():
-        BatchFile.update(status="WRITTEN", sha256=written.sha256, local_path=str(path)).where(
+        BatchFile.update(status=FileStatus.WRITTEN, sha256=written.sha256, local_path=str(path)).where(
             BatchFile.id == batch_file.id).execute()
         if outbound.on_status:
-            outbound.on_status(batch_file, "WRITTEN")
-    batch_file.status, batch_file.sha256, batch_file.local_path = "WRITTEN", written.sha256, str(path)
+            outbound.on_status(batch_file, FileStatus.WRITTEN)
+    batch_file.status = FileStatus.WRITTEN
+    batch_file.sha256, batch_file.local_path = written.sha256, str(path)
     log.info("%s ditulis: %d baris, SHA-256 %s", batch_file.name, written.count, written.sha256[:12])
     crashpoints.hit(f"{outbound.job}.after_record_written")
 

@@ -1,45 +1,70 @@
-"""The four jobs, registered once: the scheduler, the command line and the UI read this dict.
+"""The one table of partners and jobs: the scheduler, the runner, the desk and the command line ask it.
 
-A job is `verb_noun(ctx, log) -> JobResult`. Adding a partner's job is one entry here
-plus its module under `jobs/<partner>/` (see docs/jobs.md for the checklist).
+A job is `verb_noun(ctx, log) -> JobResult` in its partner's package under `jobs/<partner>/`;
+the table names it by import path ("jobs.bpjs.pull:pull_verified_claims") and imports it
+only when the job runs. So this module imports nothing of ours: anything may ask it for ids
+and labels without pulling in the jobs themselves, and no import cycle can go through it.
+Adding a partner's job is one entry here (docs/adding-a-partner.md has the whole checklist).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Literal
 
-from core.context import AppContext
-from jobs.bank.pull import pull_payout_results
-from jobs.bank.push import push_payout_instructions
-from jobs.bpjs.pull import pull_verified_claims
-from jobs.bpjs.push import push_payout_status
-from jobs.result import JobResult
-from models import JobPause, JobRun
+JobFunc = Callable[[Any, logging.Logger], Any]  # (AppContext, log) -> JobResult
+Direction = Literal["IN", "OUT"]  # as BatchFile.direction: IN we download, OUT we write and upload
 
-JobFunc = Callable[[AppContext, logging.Logger], JobResult]
+
+@dataclass(frozen=True)
+class Partner:
+    id: str  # its key under `partners:` in the configuration and its user on the embedded server
+    label: str  # Bahasa Indonesia, what coordinators read
+    label_en: str
 
 
 @dataclass(frozen=True)
 class JobSpec:
     id: str
-    func: JobFunc
-    partner: str  # bpjs / bank
-    label: str  # Bahasa Indonesia, what coordinators read
+    func: str | JobFunc  # "package.module:function", imported when the job runs (tests put a callable)
+    partner: str  # a key of PARTNERS
+    label: str  # Bahasa Indonesia: what the job does, in run logs, alerts and the command line
     label_en: str
+    short: str  # Bahasa Indonesia: the job's name on the screens (cards, tables, filters)
+    short_en: str
+    direction: Direction
+    file_type: str  # the layout the job reads or writes (config/layouts/)
+
+    def function(self) -> JobFunc:
+        """The job's function, imported on first use."""
+        if callable(self.func):
+            return self.func
+        module, _, name = self.func.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
+PARTNERS: dict[str, Partner] = {p.id: p for p in (
+    Partner("bpjs", "BPJS Ketenagakerjaan", "BPJS Ketenagakerjaan"),
+    Partner("bank", "Bank NTT", "Bank NTT"),
+)}
+
+# In the order of one payout cycle: the UI, the command line and the demo list them so.
 JOBS: dict[str, JobSpec] = {spec.id: spec for spec in (
-    JobSpec("bpjs_pull", pull_verified_claims, "bpjs", "Ambil klaim terverifikasi dari BPJS",
-            "Fetch verified claims from BPJS"),
-    JobSpec("bank_push", push_payout_instructions, "bank", "Kirim instruksi pembayaran ke Bank NTT",
-            "Send payout instructions to Bank NTT"),
-    JobSpec("bank_pull", pull_payout_results, "bank", "Ambil hasil pembayaran dari Bank NTT",
-            "Fetch payout results from Bank NTT"),
-    JobSpec("bpjs_push", push_payout_status, "bpjs", "Laporkan status pembayaran ke BPJS",
-            "Report payout status to BPJS"),
+    JobSpec("bpjs_pull", "jobs.bpjs.pull:pull_verified_claims", "bpjs",
+            "Ambil klaim terverifikasi dari BPJS", "Fetch verified claims from BPJS",
+            "Ambil klaim BPJS", "Fetch BPJS claims", "IN", "VERIFIED_CLAIMS"),
+    JobSpec("bank_push", "jobs.bank.push:push_payout_instructions", "bank",
+            "Kirim instruksi pembayaran ke Bank NTT", "Send payout instructions to Bank NTT",
+            "Kirim instruksi ke bank", "Send instructions to the bank", "OUT", "PAYOUT_INSTRUCTION"),
+    JobSpec("bank_pull", "jobs.bank.pull:pull_payout_results", "bank",
+            "Ambil hasil pembayaran dari Bank NTT", "Fetch payout results from Bank NTT",
+            "Ambil hasil bank", "Fetch bank results", "IN", "PAYOUT_RESULT"),
+    JobSpec("bpjs_push", "jobs.bpjs.push:push_payout_status", "bpjs",
+            "Laporkan status pembayaran ke BPJS", "Report payout status to BPJS",
+            "Lapor status ke BPJS", "Report status to BPJS", "OUT", "PAYOUT_STATUS"),
 )}
 
 
@@ -56,34 +81,7 @@ def get_job(job_id: str) -> JobSpec:
         raise UnknownJob(job_id) from None
 
 
-@dataclass(frozen=True)
-class JobInfo:
-    id: str
-    label: str
-    label_en: str
-    partner: str
-    cron: str
-    enabled: bool
-    next_run_at: dt.datetime | None  # naive UTC; None when disabled
-    paused: JobPause | None
-    last_run: JobRun | None  # the latest finished run
-    running: JobRun | None  # the run in progress, if any
-
-
-def job_infos(ctx: AppContext) -> list[JobInfo]:
-    """Every job with its schedule, next run, pause, last outcome and current run (for UI and CLI)."""
-    from jobs.scheduler import next_run_time
-
-    infos = []
-    for spec in JOBS.values():
-        settings = ctx.settings.jobs[spec.id]
-        last = (JobRun.select().where(JobRun.job == spec.id, JobRun.outcome != "RUNNING")
-                .order_by(JobRun.started_at.desc(), JobRun.id.desc()).first())
-        running = (JobRun.select().where(JobRun.job == spec.id, JobRun.outcome == "RUNNING")
-                   .order_by(JobRun.id.desc()).first())
-        infos.append(JobInfo(
-            id=spec.id, label=spec.label, label_en=spec.label_en, partner=spec.partner,
-            cron=settings.cron, enabled=settings.enabled,
-            next_run_at=next_run_time(ctx, spec.id) if settings.enabled else None,
-            paused=JobPause.get_or_none(JobPause.job == spec.id), last_run=last, running=running))
-    return infos
+def partner_label(partner: str) -> str:
+    """The partner's name for people (Bahasa Indonesia); an unknown id is shown as it is."""
+    known = PARTNERS.get(partner)
+    return known.label if known else partner

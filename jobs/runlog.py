@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.text import fmt
-from models import JobRun, db
+from models import JobRun, RunOutcome, db
 
 HEAD_LINES = 1000  # a run of 100k bad records keeps its first and last lines
 TAIL_LINES = 2000
@@ -96,7 +96,7 @@ class RunLogHandler(logging.Handler):
         self._flushing.on = True
         try:
             (JobRun.update(log=self.text())
-             .where(JobRun.id == self.run_id, JobRun.outcome == "RUNNING").execute())
+             .where(JobRun.id == self.run_id, JobRun.outcome == RunOutcome.RUNNING).execute())
         except Exception:
             self._dirty = True  # e.g. SQLite busy past its timeout: the next flush tries again
             raise

@@ -32,16 +32,14 @@ from jobs.locks import HOLDER, JobBusy, JobLock, acquire
 from jobs.registry import JobSpec, get_job
 from jobs.result import JobError, JobResult
 from jobs.runlog import capture
-from models import JobRun, User, db, utcnow
+from models import JobRun, RunOutcome, User, db, utcnow
 
 log = logging.getLogger(__name__)
 
-RUNNING, SUCCEEDED, WARNINGS, FAILED = "RUNNING", "SUCCEEDED", "SUCCEEDED_WITH_WARNINGS", "FAILED"
 TRIGGERS = ("schedule", "manual", "retry")
 RetryHook = Callable[[JobRun, float], None]
 
-__all__ = ["FAILED", "RUNNING", "SUCCEEDED", "WARNINGS", "JobBusy", "run_job", "run_scheduled",
-           "run_with_retries", "start_job"]
+__all__ = ["JobBusy", "run_job", "run_scheduled", "run_with_retries", "start_job"]
 
 
 @dataclass
@@ -171,10 +169,10 @@ def _prepare(ctx: AppContext, job_id: str, trigger: str, user: User | None, retr
 def _close_interrupted(job_id: str) -> None:
     """Runs left RUNNING by a process that died: we hold the lock, so none is alive."""
     stale = (JobRun.update(
-        outcome=FAILED, finished_at=utcnow(), error_cause="interrupted",
+        outcome=RunOutcome.FAILED, finished_at=utcnow(), error_cause="interrupted",
         error="Proses berhenti mendadak saat tugas ini berjalan (dimatikan atau mati listrik). Langkah yang "
               "sudah tercatat dilanjutkan oleh run berikutnya tanpa mengulang pembayaran.")
-        .where(JobRun.job == job_id, JobRun.outcome == RUNNING).execute())
+        .where(JobRun.job == job_id, JobRun.outcome == RunOutcome.RUNNING).execute())
     if stale:
         log.warning("%d run %s yang terputus ditandai gagal", stale, job_id)
 
@@ -191,7 +189,8 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
             result, error = _call(spec, ctx, job_log)
             _refresh_statistics()
             retry_in = _plan_retry(ctx, run, error, on_retry) if error else None
-            outcome = FAILED if error else (WARNINGS if result.warnings else SUCCEEDED)
+            outcome = RunOutcome.FAILED if error else (
+                RunOutcome.SUCCEEDED_WITH_WARNINGS if result.warnings else RunOutcome.SUCCEEDED)
             message = None
             if error:
                 message = error.message
@@ -213,7 +212,7 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
 
 def _call(spec: JobSpec, ctx: AppContext, job_log: logging.Logger) -> tuple[JobResult, JobError | None]:
     try:
-        result = spec.func(ctx, job_log)
+        result = spec.function()(ctx, job_log)  # imported here: a broken import fails the run
     except Exception as exc:
         error = describe(exc)
         if error.cause == "internal":

@@ -1,4 +1,4 @@
-"""APScheduler wiring: the four jobs on their cron, the overdue watch, retries, demo partners.
+"""APScheduler wiring: the registry's jobs on their cron, the overdue watch, retries, interval tasks.
 
 The only module that imports APScheduler. Job definitions live in code (`jobs.registry`)
 and run history in our own table, so nothing of the scheduler's state needs sharing: two
@@ -8,6 +8,10 @@ lock, plus the unique (job, scheduled_for) row for each scheduled time).
 Settings: `misfire_grace_time` is hours (a busy process must not skip a nightly run),
 `coalesce` and `max_instances=1`. Cron expressions are standard crontab: day-of-week 0
 and 7 are Sunday (APScheduler 3 alone would read 0 as Monday; `cron_trigger` translates).
+
+Whoever starts the scheduler may add its own background tasks on an interval with
+`add_interval_task` (the demo partners of `serve` do, from demo/embedded.py): the
+scheduler knows nothing of them.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def start_scheduler(ctx: AppContext, *, triggers: dict[str, BaseTrigger] | None 
     """Build and start the scheduler on the running event loop; kept in ctx.extras["scheduler"].
 
     `triggers` replaces a job's cron trigger (tests fire every second); `extra_jobs` adds
-    the overdue watch and, with `embedded_sftp.simulate`, the demo partners.
+    the overdue and payment-duty watches.
     """
     settings = ctx.settings
     grace = int(settings.job_defaults.misfire_grace_hours * 3600)
@@ -65,20 +69,22 @@ def start_scheduler(ctx: AppContext, *, triggers: dict[str, BaseTrigger] | None 
         scheduler.add_job(_in_thread(watch_payment_duty), IntervalTrigger(minutes=WATCH_EVERY_MINUTES),
                           args=(ctx,), id="watch_payment_duty", name="watch_payment_duty",
                           next_run_time=dt.datetime.now(dt.UTC))
-        if settings.embedded_sftp.enabled and settings.embedded_sftp.simulate:
-            from demo.simulate.schedule import demo_tasks
-
-            now = dt.datetime.now(dt.UTC)
-            for task in demo_tasks(ctx):
-                scheduler.add_job(_in_thread(task.func), IntervalTrigger(seconds=task.every_seconds),
-                                  args=task.args, id=task.id, name=task.id,
-                                  next_run_time=now + dt.timedelta(seconds=task.first_after_seconds))
     ctx.extras["scheduler"] = scheduler
     ctx.extras["schedule_retry"] = _retry_hook(ctx, scheduler)
     scheduler.start()
     log.info("Penjadwal tugas berjalan (%s): %s", settings.timezone,
              ", ".join(f"{j.id} [{j.trigger}]" for j in scheduler.get_jobs()))
     return scheduler
+
+
+def add_interval_task(ctx: AppContext, task_id: str, func: Callable[..., Any], args: tuple[Any, ...] = (),
+                      *, every_seconds: float, first_after_seconds: float = 0) -> None:
+    """Run `func(*args)` every `every_seconds` on the started scheduler, the first time after
+    `first_after_seconds`; in a worker thread with its own database connection, an error logged."""
+    scheduler: AsyncIOScheduler = ctx.extras["scheduler"]
+    first = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=first_after_seconds)
+    scheduler.add_job(_in_thread(func), IntervalTrigger(seconds=every_seconds), args=args, id=task_id,
+                      name=task_id, next_run_time=first)
 
 
 def stop_scheduler(ctx: AppContext) -> None:

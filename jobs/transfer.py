@@ -4,16 +4,14 @@ and named counters (batch numbers, file sequences) that survive restarts."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from core.context import AppContext
 from core.db import write_tx
 from core.text import fmt
+from jobs import registry
 from jobs.sftp.client import SftpClient
 from models import Counter
-
-LABELS = {"bpjs": "BPJS Ketenagakerjaan", "bank": "Bank NTT"}
 
 
 def open_sftp(ctx: AppContext, partner: str) -> SftpClient:
@@ -26,17 +24,6 @@ def local_dir(ctx: AppContext, kind: str, partner: str) -> Path:
     folder = ctx.settings.work_dir / kind / partner
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def move_aside(path: Path, folder: Path, tag: str) -> Path:
-    """Move a local file into `folder`, never over another one (a tag goes before the suffix)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    if target.exists() and target.resolve() != path.resolve():
-        target = folder / f"{path.stem}.{tag}{path.suffix}"
-    if target.resolve() != path.resolve():
-        shutil.move(str(path), target)
-    return target
 
 
 def today(ctx: AppContext) -> dt.date:
@@ -56,4 +43,4 @@ def next_counter(name: str, step: int = 1) -> int:
 
 
 def partner_label(partner: str) -> str:
-    return LABELS.get(partner, partner)
+    return registry.partner_label(partner)

@@ -15,7 +15,7 @@ from core.alerts import raise_alert
 from core.context import AppContext
 from core.db import write_tx
 from core.text import fmt
-from models import Alert, PayoutBatch, PayoutInstruction, utcnow
+from models import Alert, BatchStatus, InstructionStatus, PayoutBatch, PayoutInstruction, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,9 @@ def watch_overdue(ctx: AppContext, now: dt.datetime | None = None) -> list[Alert
                .select(PayoutBatch, open_count.alias("open_count"), fn.SUM(PayoutInstruction.amount)
                        .alias("open_amount"))
                .join(PayoutInstruction)
-               .where(PayoutBatch.status == "DELIVERED", PayoutBatch.delivered_at <= limit,
-                      PayoutBatch.overdue_alerted_at.is_null(), PayoutInstruction.result_status == "SENT")
+               .where(PayoutBatch.status == BatchStatus.DELIVERED, PayoutBatch.delivered_at <= limit,
+                      PayoutBatch.overdue_alerted_at.is_null(),
+                      PayoutInstruction.result_status == InstructionStatus.SENT)
                .group_by(PayoutBatch.id)
                .order_by(PayoutBatch.id))
     alerts = []

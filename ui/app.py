@@ -1,7 +1,7 @@
 """Wires the coordinator web app together: auth middleware, one `register(ctx)` per page module.
 
-A new page module (part 2: jobs, runs, files, batches, alerts, audit, users) is one line in
-PAGES plus one `NavItem` in ui/frame.py.
+A new page module registers its page with `ui.frame.desk_page` (login and permission once) and
+is one line in PAGES plus one `NavItem` in ui/frame.py.
 """
 
 from __future__ import annotations

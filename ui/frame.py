@@ -1,33 +1,40 @@
-"""The shared frame of every page: header with navigation, alert count, language, user and role.
+"""The shared frame of every page: login and permission once, then header with navigation, alert count,
+language, user and role around the page's own content.
 
 A page module does:
 
-    @ui.page("/tugas")
-    async def jobs_page():
-        session = await current(ctx)            # ui.session: None means "navigated away"
-        if session is None:
-            return
-        with frame(session, "nav.jobs", "/tugas"):
-            ...page content...
+    @desk_page(ctx, "/tugas", "nav.jobs")
+    async def jobs_page(page: Page) -> None:
+        ...page content, drawn in the frame; `page.session` is the fresh session...
 
 and adds one `NavItem` line to `NAV` below. Items the user's role may not open are not shown.
+`desk_page(..., need=Action.MANAGE_USERS)` shows the denial instead of the body to a role that may
+not open the page; the body's parameters (path and query parameters, `request`) come from NiceGUI
+as with `@ui.page`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from nicegui import app, ui
 
+from core.context import AppContext
 from core.text import fmt, i18n
 from desk.permissions import MIN_ROLE, Action
+from models import ClaimStatus
 from ui import session as sess
 from ui.session import Session
 
 ALERTS_PATH = "/peringatan"
 IDLE_CHECK_SECONDS = 60
+PageBody = Callable[..., Awaitable[None]]
+Register = Callable[[PageBody], PageBody]
 
 
 @dataclass(frozen=True)
@@ -51,22 +58,79 @@ NAV: tuple[NavItem, ...] = (
 )
 
 STATUS_COLORS = {
-    "NEEDS_REVIEW": "orange-8", "AWAITING_APPROVAL": "deep-purple-5", "READY": "teal-7",
-    "ON_HOLD": "amber-9", "INSTRUCTED": "blue-7", "PAID": "green-8", "PAYOUT_FAILED": "red-7",
-    "REJECTED": "grey-7", "CANCELLED": "blue-grey-6",
+    ClaimStatus.NEEDS_REVIEW: "orange-8", ClaimStatus.AWAITING_APPROVAL: "deep-purple-5",
+    ClaimStatus.READY: "teal-7", ClaimStatus.ON_HOLD: "amber-9", ClaimStatus.INSTRUCTED: "blue-7",
+    ClaimStatus.PAID: "green-8", ClaimStatus.PAYOUT_FAILED: "red-7", ClaimStatus.REJECTED: "grey-7",
+    ClaimStatus.CANCELLED: "blue-grey-6",
 }
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a page body draws with: the session read fresh for this page, and the frame's content."""
+
+    session: Session
+    content: ui.column
+    heading: ui.label
+    title_key: str
+
+    def title(self, **params: str) -> None:
+        """Fill in the title's parameters (an id from the path, a name the page has read)."""
+        _show_title(self.session, self.heading, self.title_key, params)
+
+    def not_found(self, key: str, **params: str) -> None:
+        """Say that what the address names does not exist (the page draws nothing else)."""
+        ui.label(self.session.t(key, **params)).classes("text-negative")
+
+
+def desk_page(ctx: AppContext, path: str, title_key: str, *, active: str | None = None,
+              need: Action = Action.VIEW, allow_password_change: bool = False) -> Register:
+    """Register `body` as the page at `path`, behind the login and the role check.
+
+    The one preamble of every desk page: the session (none: the browser was sent to the login or
+    account page, nothing is drawn), the frame titled `title_key` with `active` lit in the
+    navigation (default `path`), and the denial in place of the body when the role may not
+    `need`. Then `await body(page, **params)`. `allow_password_change`: the account page, the one
+    page open while a temporary password must still be changed.
+    """
+
+    def register(body: PageBody) -> PageBody:
+        @functools.wraps(body)
+        async def build(**params: Any) -> None:
+            session = await sess.current(ctx, allow_password_change=allow_password_change)
+            if session is None:
+                return
+            with frame(session, title_key, active or path) as page:
+                if not session.can(need):
+                    denied(session, need)
+                    return
+                await body(page, **params)
+
+        # NiceGUI (and FastAPI under it) pass path and query parameters by the names the builder
+        # declares: the body's own, without the `page` it is given here.
+        declared = list(inspect.signature(body, eval_str=True).parameters.values())[1:]
+        build.__signature__ = inspect.Signature(declared)  # type: ignore[attr-defined]
+        ui.page(path)(build)
+        return body
+
+    return register
+
+
 @contextmanager
-def frame(session: Session, title_key: str, active: str, **title_params: str) -> Iterator[ui.column]:
-    """Header, navigation and a content column; yields the column."""
-    title = session.t(title_key, **title_params) if title_key in i18n.MESSAGES else title_key
-    ui.page_title(f"{title} · {session.t('app.title')}")
+def frame(session: Session, title_key: str, active: str) -> Iterator[Page]:
+    """Header, navigation, the page's title and a content column to draw in."""
     _header(session, active)
     ui.timer(IDLE_CHECK_SECONDS, lambda: _check_idle(session), immediate=False)  # the page just checked
     with ui.column().classes("w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-3") as content:
-        ui.label(title).classes("text-h5 text-weight-medium").mark("page-title")
-        yield content
+        heading = ui.label("").classes("text-h5 text-weight-medium").mark("page-title")
+        _show_title(session, heading, title_key, {})
+        yield Page(session, content, heading, title_key)
+
+
+def _show_title(session: Session, heading: ui.label, key: str, params: dict[str, str]) -> None:
+    title = session.t(key, **params) if key in i18n.MESSAGES else key
+    heading.text = title
+    ui.page_title(f"{title} · {session.t('app.title')}")
 
 
 def denied(session: Session, action: Action) -> None:

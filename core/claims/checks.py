@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.claims.statuses import PAYING
 from models import Claim, ClaimStatus
 
 S = ClaimStatus
-# A second claim of the same case and (one-off) benefit in any of these is a likely double payment.
-PAYING_STATUSES = (S.AWAITING_APPROVAL, S.READY, S.INSTRUCTED, S.PAID)
 SameCase = Callable[[Claim], str | None]  # -> claim_no of another paying claim of the case, or None
 BANK_CODE = re.compile(r"\d{3}")
 ACCOUNT_NO = re.compile(r"\d{6,20}")
@@ -61,7 +60,7 @@ def evaluate(claim: Claim, *, approval_threshold: int, instalment_benefits: froz
 def same_case_in_db(claim: Claim) -> str | None:
     other = (Claim.select(Claim.claim_no)
              .where(Claim.case_no == claim.case_no, Claim.benefit_type == claim.benefit_type,
-                    Claim.id != (claim.id or 0), Claim.status.in_(PAYING_STATUSES))
+                    Claim.id != (claim.id or 0), Claim.status.in_(PAYING))
              .first())
     return other.claim_no if other else None
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction
+from models import BatchFile, Claim, ClaimStatus, InstructionStatus, PayoutBatch, PayoutInstruction
 
-LIVE = ("SENT", "SUCCESS")  # an instruction the bank may still pay, or has paid
+R = InstructionStatus
 EXAMPLES = 5
 
 
@@ -43,14 +43,14 @@ def check_all() -> list[Violation]:
 
 def _one_success_per_claim() -> list[str]:
     query = (PayoutInstruction.select(Claim.claim_no, fn.COUNT(PayoutInstruction.id).alias("n"))
-             .join(Claim).where(PayoutInstruction.result_status == "SUCCESS")
+             .join(Claim).where(PayoutInstruction.result_status == R.SUCCESS)
              .group_by(Claim.claim_no).having(fn.COUNT(PayoutInstruction.id) > 1))
     return [f"{row.claim.claim_no} ({row.n}x)" for row in query]
 
 
 def _one_live_instruction_per_claim() -> list[str]:
     query = (PayoutInstruction.select(Claim.claim_no, fn.COUNT(PayoutInstruction.id).alias("n"))
-             .join(Claim).where(PayoutInstruction.result_status.in_(LIVE))
+             .join(Claim).where(PayoutInstruction.result_status.in_(R.LIVE))
              .group_by(Claim.claim_no).having(fn.COUNT(PayoutInstruction.id) > 1))
     return [f"{row.claim.claim_no} ({row.n}x)" for row in query]
 
@@ -59,7 +59,7 @@ def _instructed_equals_approved() -> list[str]:
     query = (PayoutInstruction.select(PayoutInstruction.instruction_id, PayoutInstruction.amount,
                                       Claim.claim_no, Claim.approved_amount)
              .join(Claim)
-             .where(PayoutInstruction.result_status.in_(LIVE),
+             .where(PayoutInstruction.result_status.in_(R.LIVE),
                     PayoutInstruction.amount != Claim.approved_amount))
     return [f"{row.instruction_id}/{row.claim.claim_no}: {row.amount} != {row.claim.approved_amount}"
             for row in query]
@@ -99,7 +99,7 @@ def _paid_has_reference() -> list[str]:
                        & (PayoutInstruction.instruction_id == Claim.instruction_id)))
              .where(Claim.status == ClaimStatus.PAID,
                     Claim.bank_reference.is_null() | (Claim.bank_reference == "")
-                    | PayoutInstruction.id.is_null() | (PayoutInstruction.result_status != "SUCCESS")))
+                    | PayoutInstruction.id.is_null() | (PayoutInstruction.result_status != R.SUCCESS)))
     return [row.claim_no for row in query]
 
 
@@ -109,7 +109,7 @@ def _instructed_has_live_instruction() -> list[str]:
                    on=((PayoutInstruction.claim == Claim.id)
                        & (PayoutInstruction.instruction_id == Claim.instruction_id)))
              .where(Claim.status == ClaimStatus.INSTRUCTED,
-                    PayoutInstruction.id.is_null() | (PayoutInstruction.result_status != "SENT")))
+                    PayoutInstruction.id.is_null() | (PayoutInstruction.result_status != R.SENT)))
     return [row.claim_no for row in query]
 
 
@@ -118,8 +118,8 @@ def _live_instruction_matches_claim() -> list[str]:
     query = (PayoutInstruction.select(PayoutInstruction.instruction_id, PayoutInstruction.result_status,
                                       Claim.claim_no, Claim.status)
              .join(Claim)
-             .where(((PayoutInstruction.result_status == "SENT") & (Claim.status != ClaimStatus.INSTRUCTED))
-                    | ((PayoutInstruction.result_status == "SUCCESS") & (Claim.status != ClaimStatus.PAID))))
+             .where(((PayoutInstruction.result_status == R.SENT) & (Claim.status != ClaimStatus.INSTRUCTED))
+                    | ((PayoutInstruction.result_status == R.SUCCESS) & (Claim.status != ClaimStatus.PAID))))
     return [f"{row.instruction_id} {row.result_status} / {row.claim.claim_no} {row.claim.status}"
             for row in query]
 

@@ -13,11 +13,6 @@ from functools import lru_cache
 import holidays
 
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, to_local
-from models import ClaimStatus
-
-S = ClaimStatus
-# Still owed: the money has not reached the beneficiary and nobody closed the claim.
-UNPAID = (S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.ON_HOLD, S.INSTRUCTED, S.PAYOUT_FAILED)
 
 
 @lru_cache(maxsize=16)

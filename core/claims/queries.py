@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import JOIN, SQL, fn
 
-from core.claims.payment_duty import UNPAID, overdue_before
+from core.claims.payment_duty import overdue_before
+from core.claims.statuses import UNPAID
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
     Alert,
@@ -31,7 +32,6 @@ from models import (
 )
 
 S = ClaimStatus
-JOB_IDS = ("bpjs_pull", "bank_push", "bank_pull", "bpjs_push")
 SORTS: dict[str, Any] = {
     "received_at": Claim.received_at,
     "status_changed_at": Claim.status_changed_at,
@@ -229,10 +229,13 @@ class Dashboard:
     open_alerts: list[Alert]
 
 
-def dashboard(duty: Duty = Duty(), today: dt.date | None = None, alert_limit: int = 10) -> Dashboard:
+def dashboard(duty: Duty = Duty(), today: dt.date | None = None, alert_limit: int = 10,
+              job_ids: Sequence[str] = ()) -> Dashboard:
+    """`job_ids`: the job registry's, in its order (core does not import jobs)."""
     alerts, alert_count = open_alerts(alert_limit)
     by_status, paid = status_and_paid_by_kabupaten()
-    return Dashboard(by_status, paid, past_duty_summary(duty, today), last_runs(), alert_count, alerts)
+    return Dashboard(by_status, paid, past_duty_summary(duty, today), last_runs(job_ids), alert_count,
+                     alerts)
 
 
 def status_and_paid_by_kabupaten() -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int]]]:
@@ -275,10 +278,10 @@ def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: 
     return DutySummary(int(n), int(total), cutoff, oldest)
 
 
-def last_runs() -> dict[str, JobRun | None]:
-    """The latest run of each job (running or finished)."""
+def last_runs(job_ids: Sequence[str]) -> dict[str, JobRun | None]:
+    """The latest run of each of `job_ids` (running or finished)."""
     return {job: JobRun.select().where(JobRun.job == job).order_by(JobRun.started_at.desc()).first()
-            for job in JOB_IDS}
+            for job in job_ids}
 
 
 def open_alerts(limit: int = 10) -> tuple[list[Alert], int]:

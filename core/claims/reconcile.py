@@ -1,6 +1,6 @@
 """Applying PAYOUT_RESULT records to the instructions they answer and to their claims.
 
-Spec 3.3. Per instruction the results move SENT -> SUCCESS or FAILED, and SUCCESS ->
+Per instruction the results move SENT -> SUCCESS or FAILED, and SUCCESS ->
 RETURNED; the claim follows (PAID, PAYOUT_FAILED, PAYOUT_FAILED again). The same result
 again is harmless. Anything else is a contradiction: a different amount, SUCCESS after
 FAILED or the reverse, RETURNED without SUCCESS, another bank reference for the same
@@ -21,11 +21,23 @@ from typing import Any
 from core.claims.states import record_event, transition
 from core.db import is_postgres
 from core.text import fmt
-from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction, utcnow
+from models import (
+    BatchFile,
+    BatchStatus,
+    Claim,
+    ClaimStatus,
+    FileStatus,
+    InstructionStatus,
+    PayoutBatch,
+    PayoutInstruction,
+    utcnow,
+)
 
 S = ClaimStatus
+R = InstructionStatus
 ACTOR = "job:bank_pull"
-FINAL = ("SUCCESS", "FAILED", "RETURNED")
+# The moves a result may make; any other change is a contradiction.
+MOVES = frozenset({(R.SENT, R.SUCCESS), (R.SENT, R.FAILED), (R.SUCCESS, R.RETURNED)})
 
 
 @dataclass
@@ -88,17 +100,16 @@ class Reconciler:
                                 f"nilai {fmt.rupiah(amount)} berbeda dari nilai instruksi "
                                 f"{fmt.rupiah(ins.amount)}")
         elif status == ins.result_status:
-            if status == "SUCCESS" and values.get("bank_reference") != ins.bank_reference:
+            if status == R.SUCCESS and values.get("bank_reference") != ins.bank_reference:
                 self._contradiction(ins, line_no, values, report,
                                     f"referensi bank {values.get('bank_reference')} berbeda dari "
                                     f"{ins.bank_reference} yang sudah diterima")
             else:
                 report.repeats += 1
-        elif (ins.result_status, status) in (("SENT", "SUCCESS"), ("SENT", "FAILED"), ("SUCCESS",
-                                                                                       "RETURNED")):
+        elif (ins.result_status, status) in MOVES:
             self._apply_change(ins, line_no, values, report)
         else:
-            held = ins.result_status if ins.result_status != "SENT" else "belum ada hasil"
+            held = ins.result_status if ins.result_status != R.SENT else "belum ada hasil"
             self._contradiction(ins, line_no, values, report,
                                 f"hasil {status} bertentangan dengan hasil sebelumnya ({held})")
 
@@ -106,7 +117,7 @@ class Reconciler:
                       report: ReconcileReport) -> None:
         status = values["status"]
         claim = Claim.get_by_id(ins.claim_id)
-        expected = S.PAID if status == "RETURNED" else S.INSTRUCTED
+        expected = S.PAID if status == R.RETURNED else S.INSTRUCTED
         if claim.status != expected or claim.instruction_id != ins.instruction_id:
             self._contradiction(ins, line_no, values, report,
                                 f"klaim {claim.claim_no} berstatus {claim.status} dengan instruksi "
@@ -117,14 +128,14 @@ class Reconciler:
         now = utcnow()
         result = {"result_status": status, "result_file": self.result_file.id, "result_at": now}
         details = {"instruction_id": ins.instruction_id, "file": self.result_file.name, "line": line_no}
-        if status == "SUCCESS":
+        if status == R.SUCCESS:
             result.update(bank_reference=values["bank_reference"], value_date=values["value_date"])
             transition(claim, S.PAID, actor=self.actor, action="PAID", details={
                 **details, "bank_reference": values["bank_reference"]},
                 bank_reference=values["bank_reference"], paid_date=values["value_date"], failure_code=None)
         else:
             result.update(failure_code=values["failure_code"], failure_reason=values.get("failure_reason"))
-            action = "RETURNED" if status == "RETURNED" else "PAYOUT_FAILED"
+            action = "RETURNED" if status == R.RETURNED else "PAYOUT_FAILED"
             reason = values.get("failure_reason") or values["failure_code"]
             transition(claim, S.PAYOUT_FAILED, actor=self.actor, action=action, reason=reason,
                        details={**details, "failure_code": values["failure_code"]},
@@ -153,18 +164,19 @@ class Reconciler:
 
     def _complete_batches(self, batch_ids: set[int], report: ReconcileReport) -> None:
         now = utcnow()
+        open_batches = (BatchStatus.WRITTEN, BatchStatus.DELIVERED)
         for batch in PayoutBatch.select().where(PayoutBatch.id.in_(list(batch_ids)),
-                                                PayoutBatch.status.in_(("WRITTEN", "DELIVERED"))):
-            if batch.status == "WRITTEN":
+                                                PayoutBatch.status.in_(open_batches)):
+            if batch.status == BatchStatus.WRITTEN:
                 # Answered, so delivered: the run that uploaded it stopped before saying so.
-                PayoutBatch.update(status="DELIVERED",
+                PayoutBatch.update(status=BatchStatus.DELIVERED,
                                    delivered_at=now).where(PayoutBatch.id == batch.id).execute()
-                BatchFile.update(status="DELIVERED",
+                BatchFile.update(status=FileStatus.DELIVERED,
                                  delivered_at=now).where(BatchFile.id == batch.file_id).execute()
             waiting = (PayoutInstruction.select().where(PayoutInstruction.batch == batch.id,
-                                                        PayoutInstruction.result_status == "SENT").exists())
+                                                        PayoutInstruction.result_status == R.SENT).exists())
             if not waiting:
-                PayoutBatch.update(status="COMPLETE",
+                PayoutBatch.update(status=BatchStatus.COMPLETE,
                                    completed_at=now).where(PayoutBatch.id == batch.id).execute()
                 report.completed_batches.append(batch.batch_id)
 

@@ -3,15 +3,19 @@
 Every change goes through `transition`, which checks the move is allowed, updates the
 claim conditionally on the status it was read in (so two writers cannot both move it), and
 writes the claim's event in the same transaction. Events that do not move the status
-(a note, a revision applied in place, a flag) go through `record_event`.
+(a note, a revision applied in place, a flag) go through `record_event`. The batch jobs
+use the bulk forms: `transition_many` (bank_push), `create_claims` (intake of a BPJS file)
+and `mark_reported` (the BPJS payout status report). Status groups: `core.claims.statuses`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core.claims.statuses import FINAL_OUTCOMES, FIRST
 from core.db import bulk_insert, in_values, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
 
@@ -19,7 +23,7 @@ S = ClaimStatus
 
 # Allowed moves. None is "no claim yet": where a new claim from BPJS lands.
 TRANSITIONS: dict[str | None, frozenset[str]] = {
-    None: frozenset({S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.REJECTED}),
+    None: FIRST,
     # Pre-payout checks, corrections and approvals move claims among the first three.
     S.NEEDS_REVIEW: frozenset({S.AWAITING_APPROVAL, S.READY, S.ON_HOLD, S.REJECTED, S.CANCELLED}),
     S.AWAITING_APPROVAL: frozenset({S.NEEDS_REVIEW, S.READY, S.ON_HOLD, S.REJECTED, S.CANCELLED}),
@@ -38,9 +42,6 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     S.REJECTED: frozenset({S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
-
-FINAL_OUTCOMES = frozenset({S.PAID, S.PAYOUT_FAILED})  # reported to BPJS
-NOT_YET_SENT = frozenset({S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.ON_HOLD, S.REJECTED})
 
 
 class IllegalTransition(Exception):
@@ -145,6 +146,34 @@ def create_claim(to_status: str, *, actor: str, action: str = "RECEIVED", reason
     return claim
 
 
+def create_claims(rows: list[dict[str, Any]], *, actor: str, reasons: Sequence[str | None],
+                  details: Sequence[dict[str, Any] | str | None], action: str = "RECEIVED",
+                  at: dt.datetime | None = None) -> int:
+    """Insert many new claims straight into their first status, each with its first event
+    (`create_claim` in bulk: one multi-row insert per table, for intake of a BPJS file).
+
+    Each row carries every Claim column it sets, its `id` (`core.db.allocate_ids`) and its
+    `status`; `status_changed_at` and `updated_at` are set here to `at` (default now), the
+    time of the events. `reasons[i]` and `details[i]` go in the event of `rows[i]` (details
+    as for `transition_many`). Raises IllegalTransition, writing nothing, if a row's status
+    is not one a new claim may start in. Call inside `write_tx()`; returns the row count.
+    """
+    for status in {row["status"] for row in rows}:
+        if not can_transition(None, status):
+            claim_no = next(row["claim_no"] for row in rows if row["status"] == status)
+            raise IllegalTransition(claim_no, None, status)
+    now = at or utcnow()
+    for row in rows:
+        row["status_changed_at"] = row["updated_at"] = now
+    with write_tx():
+        bulk_insert(Claim, rows)
+        bulk_insert(ClaimEvent, [
+            {"claim": row["id"], "at": now, "actor": actor, "action": action, "from_status": None,
+             "to_status": row["status"], "reason": reason, "details": _details_json(detail)}
+            for row, reason, detail in zip(rows, reasons, details, strict=True)])
+    return len(rows)
+
+
 def record_event(claim: Claim, *, actor: str, action: str, reason: str | None = None,
                  details: dict[str, Any] | None = None, **changes: Any) -> ClaimEvent:
     """Write an event that does not change the status, applying `changes` in the same transaction.
@@ -165,6 +194,33 @@ def record_event(claim: Claim, *, actor: str, action: str, reason: str | None = 
             for name, value in changes.items():
                 setattr(claim, name, value)
         return _event(claim, actor, action, claim.status, claim.status, reason, details, now)
+
+
+def mark_reported(reported: Sequence[tuple[Claim, str]], *, actor: str, file_name: str, at: dt.datetime,
+                  chunk: int = 500) -> int:
+    """Record that BPJS has been told each claim's final outcome: (claim, label sent) pairs.
+
+    Clears `report_pending` (set by `transition` on reaching a final outcome, so a later
+    outcome is reported again), keeps the label and time, and writes a REPORTED event
+    that leaves the status as it is. Only a claim still in the status it was read in and
+    still pending is marked. Call inside `write_tx()`, with the claims read in it.
+    """
+    with write_tx():
+        for start in range(0, len(reported), chunk):
+            part: dict[tuple[str, str], list[int]] = {}
+            for claim, label in reported[start:start + chunk]:
+                part.setdefault((claim.status, label), []).append(claim.id)
+            for (status, label), ids in part.items():
+                (Claim.update(report_pending=False, reported_status=label, reported_at=at)
+                 .where(Claim.id.in_(ids), Claim.status == status,
+                        Claim.report_pending)  # the bare column, as in Claim.awaiting_report
+                 .execute())
+        bulk_insert(ClaimEvent, [
+            {"claim": claim.id, "at": at, "actor": actor, "action": "REPORTED", "from_status": claim.status,
+             "to_status": claim.status, "reason": None,
+             "details": json.dumps({"file": file_name, "status": label})}
+            for claim, label in reported])
+    return len(reported)
 
 
 def _event(claim: Claim, actor: str, action: str, from_status: str | None, to_status: str | None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from core.text import i18n
 from core.text.fmt import DEFAULT_ZONE, zone_name
 
 MAX_LISTED_TIMES = 6
@@ -27,24 +28,6 @@ MONTH_NAMES = {
 _DAY_ALIASES = {name: i for i, name in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}
 _MONTH_ALIASES = {name: i + 1 for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
-_WORDS = {  # key: (Indonesian, English)
-    "every_day": ("setiap hari", "every day"),
-    "every_minute": ("setiap menit", "every minute"),
-    "every_n_minutes": ("setiap {n} menit", "every {n} minutes"),
-    "at": ("pukul {times}", "at {times}"),
-    "every_n_hours": ("tiap {n} jam dari pukul {first} sampai {last}",
-                      "every {n} hours from {first} to {last}"),
-    "hourly_window": ("tiap jam dari pukul {first} sampai {last}", "every hour from {first} to {last}"),
-    "hourly": ("tiap jam pada menit ke-{minute}", "every hour at minute {minute}"),
-    "hourly_on_the_hour": ("tiap jam tepat", "every hour on the hour"),
-    "weekdays": ("setiap {days}", "every {days}"),
-    "month_days": ("setiap tanggal {days}", "on day {days} of the month"),
-    "either": ("{a} dan {b}", "{a} and {b}"),
-    "in_months": ("bulan {months}", "in {months}"),
-    "range": ("{a} sampai {b}", "{a} to {b}"),
-    "and": ("dan", "and"),
-    "fallback": ("jadwal cron \u201c{expr}\u201d ({zone})", "cron schedule \u201c{expr}\u201d ({zone})"),
-}
 
 
 class CronUnreadable(ValueError):
@@ -185,5 +168,5 @@ def _listing(items: list[str], lang: str) -> str:
 
 
 def _w(key: str, lang: str, **params: object) -> str:
-    text = _WORDS[key][1 if lang == "en" else 0]
-    return text.format(**params) if params else text
+    """The words `cron.<key>` of the message catalogue (core/text/messages/cron.yaml)."""
+    return i18n.t(f"cron.{key}", lang, **params)

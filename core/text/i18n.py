@@ -5,316 +5,74 @@
 separator, so callers pass raw numbers. Status, kabupaten and benefit labels are not here:
 they are reference data (`Reference.label`). A missing key raises KeyError: tests check
 every key used in the code exists in both languages.
+
+The texts are data, in the YAML files of `messages/` beside this module, read once at
+import: the application's in app.yaml, the desk pages' in desk.yaml (so the two halves of
+the web app grow their catalogues without editing the same lines), a schedule's words
+(`core.text.cron_words`) in cron.yaml. A key may be defined in one file only.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from core.text import fmt
-from core.text.i18n_desk import DESK_MESSAGES
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANG = "id"
 MONEY_PARAMS = frozenset({"total", "amount"})
 ROLE_PARAMS = frozenset({"role", "needed"})  # role codes, shown as their labels
+CATALOGUE_DIR = Path(__file__).resolve().parent / "messages"
+
+
+class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when built
+    """Safe loading; a key written twice would silently keep only its last text: refuse it instead."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"key {key!r} written twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def load_catalogue(path: Path) -> dict[str, tuple[str, str]]:
+    """One catalogue file: key -> (Indonesian, English); ValueError names a malformed entry."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: expected a mapping of message keys")
+    messages = {}
+    for key, texts in data.items():
+        if not (isinstance(texts, dict) and set(texts) == set(LANGUAGES)
+                and all(isinstance(text, str) for text in texts.values())):
+            raise ValueError(f"{path.name}: {key}: expected the texts id and en, got {texts!r}")
+        messages[key] = (texts["id"], texts["en"])
+    return messages
+
+
+def load_catalogues(folder: Path = CATALOGUE_DIR) -> dict[str, tuple[str, str]]:
+    """Every catalogue file of `folder` merged; a key may be defined in only one file."""
+    merged: dict[str, tuple[str, str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        messages = load_catalogue(path)
+        twice = sorted(messages.keys() & merged.keys())
+        if twice:
+            raise ValueError(f"{path.name}: keys already defined in another catalogue: {', '.join(twice)}")
+        merged.update(messages)
+    return merged
+
 
 # key: (Indonesian, English)
-MESSAGES: dict[str, tuple[str, str]] = {
-    # -- application and frame -----------------------------------------------------------
-    "app.title": ("Santunan NTT", "Santunan NTT"),
-    "app.tagline": ("Pembayaran santunan BPJS Ketenagakerjaan pekerja rentan NTT",
-                    "BPJS work-accident benefit payouts for NTT's vulnerable workers"),
-    "nav.dashboard": ("Beranda", "Dashboard"),
-    "nav.claims": ("Klaim", "Claims"),
-    "nav.account": ("Akun Saya", "My account"),
-    "nav.logout": ("Keluar", "Log out"),
-    "nav.alerts": ("Peringatan", "Alerts"),
-    "nav.jobs": ("Tugas", "Jobs"),
-    "nav.runs": ("Riwayat Tugas", "Run history"),
-    "nav.files": ("Berkas", "Files"),
-    "nav.batches": ("Batch Pembayaran", "Payout batches"),
-    "nav.audit": ("Log Audit", "Audit log"),
-    "nav.users": ("Pengguna", "Users"),
-    "frame.language": ("Bahasa", "Language"),
-    "frame.times_in": ("Waktu dalam {zone}", "Times in {zone}"),
-    "frame.open_alerts": ("{count} peringatan terbuka", "{count} open alerts"),
-    "role.viewer": ("Pemantau", "Viewer"),
-    "role.coordinator": ("Koordinator", "Coordinator"),
-    "role.supervisor": ("Supervisor", "Supervisor"),
-    "role.admin": ("Admin", "Admin"),
-    "common.loading": ("Memuat...", "Loading..."),
-    "common.cancel": ("Batal", "Cancel"),
-    "common.confirm": ("Konfirmasi", "Confirm"),
-    "common.close": ("Tutup", "Close"),
-    "common.save": ("Simpan", "Save"),
-    "common.yes": ("Ya", "Yes"),
-    "common.no": ("Tidak", "No"),
-    "common.none": ("-", "-"),
-    "common.reason": ("Alasan", "Reason"),
-    "common.not_found": ("Tidak ditemukan", "Not found"),
-    "common.busy": ("Sedang diproses, mohon tunggu...", "Working, please wait..."),
-    # -- login, session, account ---------------------------------------------------------
-    "login.title": ("Masuk", "Log in"),
-    "login.username": ("Nama pengguna", "User name"),
-    "login.password": ("Kata sandi", "Password"),
-    "login.submit": ("Masuk", "Log in"),
-    "login.failed": ("Nama pengguna atau kata sandi salah", "Wrong user name or password"),
-    "login.locked": ("Akun terkunci karena terlalu sering salah kata sandi; coba lagi dalam {minutes} menit",
-                     "Account locked after too many wrong passwords; try again in {minutes} min"),
-    "login.expired": ("Sesi berakhir karena tidak ada aktivitas; silakan masuk lagi",
-                      "Your session expired after inactivity; please log in again"),
-    "login.logged_out": ("Anda sudah keluar", "You have logged out"),
-    "login.required": ("Silakan masuk dulu", "Please log in first"),
-    "session.refused_inactive": ("Akun Anda tidak aktif lagi", "Your account is no longer active"),
-    "account.title": ("Akun Saya", "My account"),
-    "account.change_password": ("Ganti kata sandi", "Change password"),
-    "account.must_change": ("Kata sandi Anda sementara: ganti dulu sebelum melanjutkan",
-                            "Your password is temporary: change it before you continue"),
-    "account.old_password": ("Kata sandi sekarang", "Current password"),
-    "account.new_password": ("Kata sandi baru", "New password"),
-    "account.repeat_password": ("Ulangi kata sandi baru", "Repeat the new password"),
-    "account.passwords_differ": ("Kata sandi baru tidak sama", "The new passwords differ"),
-    "account.password_changed": ("Kata sandi diganti", "Password changed"),
-    "account.password_rules": ("Minimal 10 karakter, tidak mudah ditebak, tidak memuat nama pengguna",
-                               "At least 10 characters, not easy to guess, not containing the user name"),
-    "account.user": ("Pengguna", "User"),
-    "account.role": ("Peran", "Role"),
-    "account.last_login": ("Terakhir masuk", "Last login"),
-    # -- permissions and errors ----------------------------------------------------------
-    "error.permission_denied": (
-        "Peran {role} tidak boleh melakukan ini (perlu peran {needed} atau lebih tinggi)",
-        "The {role} role may not do this (needs {needed} or higher)"),
-    "error.page_denied": ("Halaman ini untuk peran {needed} atau lebih tinggi",
-                          "This page is for the {needed} role or higher"),
-    "error.concurrent": ("Klaim baru saja diubah oleh pengguna atau tugas lain; muat ulang lalu coba lagi",
-                         "The claim was just changed by another user or a job; reload and try again"),
-    "error.unexpected": ("Terjadi kesalahan tak terduga; tidak ada yang diubah. Hubungi admin bila berulang",
-                         "Unexpected error; nothing was changed. Tell the admin if it happens again"),
-    "common.optional": ("{label} (opsional)", "{label} (optional)"),
-    # -- dashboard -----------------------------------------------------------------------
-    "dash.cards_hint": ("Klik kartu untuk membuka antreannya", "Click a card to open its queue"),
-    "dash.past_duty": ("Lewat batas {days} hari kerja", "Past the {days}-working-day duty"),
-    "dash.past_duty_count": ("{count} klaim belum dibayar, total {total}",
-                             "{count} unpaid claims, total {total}"),
-    "dash.past_duty_rule": (
-        "Dihitung dari tanggal klaim diterima; Sabtu, Minggu dan hari libur nasional tidak dihitung",
-        "Counted from the day the claim was received; weekends and Indonesian public holidays do not count"),
-    "dash.received": ("diterima", "received"),
-    "dash.see_all": ("Lihat semua", "See all"),
-    "dash.jobs": ("Tugas terakhir", "Last job runs"),
-    "dash.never_ran": ("belum pernah berjalan", "never ran"),
-    "dash.paid_by_kabupaten": ("Santunan dibayar per kabupaten/kota", "Benefits paid per regency/city"),
-    "dash.paid_amount_millions": ("Dibayar (juta Rp)", "Paid (million Rp)"),
-    "dash.paid_count": ("Jumlah klaim", "Number of claims"),
-    "dash.millions": ("juta Rp", "million Rp"),
-    "dash.claims": ("klaim", "claims"),
-    "dash.nothing_paid": ("Belum ada yang dibayar", "Nothing paid yet"),
-    "dash.open_alerts": ("Peringatan terbuka ({count})", "Open alerts ({count})"),
-    "dash.no_alerts": ("Tidak ada peringatan terbuka", "No open alerts"),
-    "job.bpjs_pull": ("Ambil klaim BPJS", "Fetch BPJS claims"),
-    "job.bank_push": ("Kirim instruksi ke bank", "Send instructions to the bank"),
-    "job.bank_pull": ("Ambil hasil bank", "Fetch bank results"),
-    "job.bpjs_push": ("Lapor status ke BPJS", "Report status to BPJS"),
-    "outcome.RUNNING": ("Berjalan", "Running"),
-    "outcome.SUCCEEDED": ("Berhasil", "Succeeded"),
-    "outcome.SUCCEEDED_WITH_WARNINGS": ("Berhasil, ada catatan", "Succeeded with warnings"),
-    "outcome.FAILED": ("Gagal", "Failed"),
-    # -- claim queue ---------------------------------------------------------------------
-    "queue.search": ("Cari no. klaim, no. kasus, NIK, KPJ atau nama",
-                     "Search claim no., case no., NIK, KPJ or name"),
-    "queue.received_from": ("Diterima dari", "Received from"),
-    "queue.received_to": ("sampai", "to"),
-    "queue.only_flagged": ("Hanya yang ditandai", "Flagged only"),
-    "queue.only_past_duty": ("Hanya yang lewat batas bayar", "Past payment duty only"),
-    "queue.reset": ("Hapus filter", "Clear filters"),
-    "queue.rows_per_page": ("Baris per halaman:", "Rows per page:"),
-    "queue.no_claims": ("Tidak ada klaim yang cocok", "No matching claims"),
-    "queue.of": ("dari", "of"),
-    "queue.matching": ("{count} klaim cocok", "{count} matching claims"),
-    "queue.selected": ("{count} dipilih ({total})", "{count} selected ({total})"),
-    "queue.all_matching_selected": ("Semua {count} klaim yang cocok dipilih ({total})",
-                                    "All {count} matching claims selected ({total})"),
-    "queue.select_all_matching": ("Pilih semua yang cocok", "Select all matching"),
-    "queue.clear_selection": ("Kosongkan pilihan", "Clear selection"),
-    "queue.select_first": ("Pilih klaim dulu (centang baris, atau 'Pilih semua yang cocok')",
-                           "Select claims first (tick rows, or 'Select all matching')"),
-    "queue.subject_selected": ("{count} klaim dipilih", "{count} selected claims"),
-    "queue.subject_all": ("Semua {count} klaim yang cocok dengan filter",
-                          "All {count} claims matching the filter"),
-    "export.too_many_xlsx": ("{count} baris melebihi batas Excel ({limit}); persempit filter atau pakai CSV",
-                             "{count} rows exceed Excel's limit ({limit}); narrow the filter or use CSV"),
-    # -- claim detail --------------------------------------------------------------------
-    "claim.title": ("Klaim {claim_no}", "Claim {claim_no}"),
-    "claim.not_found": ("Klaim {claim_no} tidak ditemukan", "Claim {claim_no} not found"),
-    "claim.subject": ("Klaim {claim_no} · {name} · {total}", "Claim {claim_no} · {name} · {total}"),
-    "claim.claim_no": ("No. klaim", "Claim no."),
-    "claim.revision": ("Revisi", "Revision"),
-    "claim.case_no": ("No. kasus", "Case no."),
-    "claim.worker": ("Peserta", "Worker"),
-    "claim.nik": ("NIK", "NIK"),
-    "claim.kpj": ("KPJ", "KPJ"),
-    "claim.kabupaten": ("Kabupaten/Kota", "Regency/City"),
-    "claim.occupation": ("Pekerjaan", "Occupation"),
-    "claim.benefit": ("Manfaat", "Benefit"),
-    "claim.decision": ("Keputusan BPJS", "BPJS decision"),
-    "claim.decision_reason": ("Alasan keputusan", "Decision reason"),
-    "claim.amount": ("Nilai", "Amount"),
-    "claim.status": ("Status", "Status"),
-    "claim.received": ("Diterima ({zone})", "Received ({zone})"),
-    "claim.accident_date": ("Tanggal kecelakaan", "Accident date"),
-    "claim.verified_at": ("Diverifikasi BPJS", "Verified by BPJS"),
-    "claim.received_at": ("Diterima", "Received"),
-    "claim.status_changed_at": ("Status berubah", "Status changed"),
-    "claim.beneficiary": ("Penerima", "Beneficiary"),
-    "claim.relation": ("Hubungan", "Relation"),
-    "claim.beneficiary_nik": ("NIK penerima", "Beneficiary NIK"),
-    "claim.bank_code": ("Kode bank", "Bank code"),
-    "claim.account_no": ("No. rekening", "Account no."),
-    "claim.account_holder": ("Nama pemilik rekening", "Account holder"),
-    "claim.approved_by": ("Disetujui oleh", "Approved by"),
-    "claim.instruction_id": ("No. instruksi", "Instruction id"),
-    "claim.batch_id": ("Batch", "Batch"),
-    "claim.bank_reference": ("Referensi bank", "Bank reference"),
-    "claim.paid_date": ("Tanggal dibayar", "Paid on"),
-    "claim.failure": ("Alasan gagal", "Failure reason"),
-    "claim.card_claim": ("Klaim", "Claim"),
-    "claim.card_worker": ("Peserta", "Worker"),
-    "claim.card_bank": ("Penerima dan rekening", "Beneficiary and account"),
-    "claim.card_source": ("Sumber", "Source"),
-    "claim.source_file": ("Berkas", "File"),
-    "claim.source_line": ("Baris", "Line"),
-    "claim.source_received": ("Berkas diterima", "File received"),
-    "claim.source_status": ("Status berkas", "File status"),
-    "claim.hold_reason": ("Alasan ditunda/dibatalkan: {reason}", "Held/cancelled because: {reason}"),
-    "claim.review_reason": ("Perlu ditinjau: {reason}", "Needs review: {reason}"),
-    "claim.flag_reason": ("Ditandai untuk koordinator: {reason}", "Flagged for a coordinator: {reason}"),
-    "claim.pending_change": (
-        "Perubahan rekening menunggu persetujuan: bank {bank_code}, no. {account_no}, a.n. {name} "
-        "(diajukan oleh {user})",
-        "Bank details change awaiting approval: bank {bank_code}, no. {account_no}, holder {name} "
-        "(proposed by {user})"),
-    "claim.duty_due": ("Batas bayar: {date}", "Payment due by {date}"),
-    "claim.duty_late": ("Lewat batas bayar {date}: terlambat {days} hari kerja",
-                        "Past the payment duty of {date}: {days} working days late"),
-    "claim.case_title": ("Pembayaran lain kasus {case_no} ({count})",
-                         "Other payments of case {case_no} ({count})"),
-    "claim.case_none": ("Tidak ada pembayaran lain untuk kasus ini", "No other payment for this case"),
-    "claim.paid_on": ("dibayar {date}", "paid {date}"),
-    "claim.attempts_title": ("Percobaan pembayaran ({count})", "Payout attempts ({count})"),
-    "claim.attempts_none": ("Belum pernah dikirim ke bank", "Never sent to the bank"),
-    "claim.attempt_paid": ("ref. {reference}, tanggal valuta {date}", "ref. {reference}, value date {date}"),
-    "claim.timeline_title": ("Riwayat", "History"),
-    "claim.new": ("(baru)", "(new)"),
-    "claim.reported": ("Dilaporkan ke BPJS", "Reported to BPJS"),
-    "claim.reported_value": ("{status}, {when}", "{status}, {when}"),
-    "claim.report_pending": ("menunggu laporan berikutnya", "waiting for the next report"),
-    "decision.APPROVED": ("Disetujui", "Approved"),
-    "decision.REJECTED": ("Ditolak", "Rejected"),
-    "result.SENT": ("Menunggu hasil", "Awaiting result"),
-    "result.SUCCESS": ("Berhasil", "Success"),
-    "result.FAILED": ("Gagal", "Failed"),
-    "result.RETURNED": ("Dikembalikan", "Returned"),
-    "event.RECEIVED": ("Diterima dari BPJS", "Received from BPJS"),
-    "event.REVISED": ("Revisi dari BPJS", "Revised by BPJS"),
-    "event.INSTRUCTED": ("Dikirim ke bank", "Sent to the bank"),
-    "event.PAID": ("Dibayar bank", "Paid by the bank"),
-    "event.PAYOUT_FAILED": ("Pembayaran gagal", "Payout failed"),
-    "event.RETURNED": ("Dikembalikan bank", "Returned by the bank"),
-    "event.HELD_BACK": ("Ditahan dari batch", "Held back from the batch"),
-    "event.LATE_CORRECTION": ("Koreksi BPJS setelah dikirim", "BPJS correction after sending"),
-    "event.RESULT_CONTRADICTION": ("Hasil bank bertentangan", "Contradicting bank result"),
-    "event.HOLD": ("Ditunda", "Held"),
-    "event.RELEASE": ("Dilepas dari tunda", "Released"),
-    "event.BANK_DETAILS_CORRECTED": ("Rekening diperbaiki", "Bank details corrected"),
-    "event.APPROVED": ("Disetujui", "Approved"),
-    "event.RESEND": ("Dikirim ulang", "Sent again"),
-    "event.CANCEL": ("Dibatalkan", "Cancelled"),
-    "event.NOTE": ("Catatan", "Note"),
-    "event.FLAG_CLEARED": ("Tanda diselesaikan", "Flag cleared"),
-    # -- claim actions (desk.claim_actions) ----------------------------------------------
-    "action.hold": ("Tunda", "Hold"),
-    "action.release": ("Lepas tunda", "Release"),
-    "action.correct_bank": ("Perbaiki rekening", "Correct bank details"),
-    "action.approve": ("Setujui", "Approve"),
-    "action.resend": ("Kirim ulang", "Send again"),
-    "action.cancel": ("Batalkan klaim", "Cancel claim"),
-    "action.add_note": ("Tambah catatan", "Add note"),
-    "action.clear_flag": ("Selesaikan tanda", "Clear flag"),
-    "action.help.hold": ("Klaim tidak ikut batch pembayaran sampai dilepas.",
-                         "The claim stays out of payout batches until released."),
-    "action.help.release": ("Pemeriksaan pra-bayar dijalankan lagi; klaim masuk ke status hasilnya.",
-                            "The pre-payout checks run again; the claim goes where they send it."),
-    "action.help.correct_bank": ("Rekening baru menunggu persetujuan orang kedua sebelum dipakai.",
-                                 "The new account waits for a second person's approval before use."),
-    "action.help.approve": ("Anda menyetujui nilai dan rekening tujuan; klaim bisa dibayar.",
-                            "You approve the amount and the destination account; the claim may be paid."),
-    "action.help.resend": ("Klaim masuk batch berikutnya dengan nomor instruksi baru.",
-                           "The claim goes into the next batch with a new instruction id."),
-    "action.help.cancel": ("Klaim ditarik dan tidak akan dibayar.",
-                           "The claim is withdrawn and will not be paid."),
-    "action.help.add_note": ("Catatan masuk ke riwayat klaim.", "The note goes into the claim's history."),
-    "action.help.clear_flag": ("Tanda koordinator dihapus; alasannya tetap di riwayat.",
-                               "The coordinator flag is removed; its reason stays in the history."),
-    "action.preview_title": ("Yang akan terjadi", "What will happen"),
-    "action.preview_move": ("{count} klaim ({total}): {from_label} → {to_label}",
-                            "{count} claims ({total}): {from_label} → {to_label}"),
-    "action.preview_event": ("{count} klaim ({total}): status tetap {from_label}, dicatat di riwayat",
-                             "{count} claims ({total}): status stays {from_label}, written to the history"),
-    "action.preview_total": ("Jumlah: {count} klaim, total {total}", "In all: {count} claims, total {total}"),
-    "action.preview_skipped": ("{count} klaim dilewati: {why}", "{count} claims skipped: {why}"),
-    "action.preview_note": ("Catatan pemeriksaan: {note}", "Check note: {note}"),
-    "action.preview_bank": ("Rekening baru: bank {bank_code}, no. {account_no}, a.n. {name}",
-                            "New account: bank {bank_code}, no. {account_no}, holder {name}"),
-    "action.preview_button": ("Lihat pratinjau", "Preview"),
-    "action.done": ("{count} klaim diproses ({total})", "{count} claims done ({total})"),
-    "action.refused": ("Ditolak: {message}", "Refused: {message}"),
-    "action.note_text": ("Catatan", "Note"),
-    "action.role_needed": ("Perlu peran {needed}", "Needs the {needed} role"),
-    "action.error.no_user": ("Pengguna {user} tidak ada atau tidak aktif",
-                             "User {user} does not exist or is inactive"),
-    "action.error.not_bulk": ("Tindakan ini hanya untuk satu klaim",
-                              "This action is for one claim at a time"),
-    "action.error.reason_required": ("Alasan wajib diisi", "A reason is required"),
-    "action.error.reason_invalid": ("Alasan maksimal {max} karakter, tanpa tanda | atau baris baru",
-                                    "Reason: at most {max} characters, no | or line breaks"),
-    "action.error.bank_missing": ("Isi kode bank, nomor rekening dan nama pemilik rekening",
-                                  "Fill in bank code, account number and account holder"),
-    "action.error.bank_code": ("Kode bank harus 3 angka (Bank NTT: 130), bukan '{value}'",
-                               "Bank code must be 3 digits (Bank NTT: 130), not '{value}'"),
-    "action.error.account_no": ("Nomor rekening harus 6-20 angka, bukan '{value}'",
-                                "Account number must be 6-20 digits, not '{value}'"),
-    "action.error.beneficiary_name": ("Nama pemilik rekening wajib diisi (maks. 100 karakter, tanpa |)",
-                                      "Account holder name is required (max. 100 characters, no |)"),
-    "action.error.too_many": (
-        "{count} klaim ({total}) terlalu banyak untuk sekali proses (maks. {limit}); persempit filter",
-        "{count} claims ({total}) is too many at once (max. {limit}); narrow the filter"),
-    "action.error.changed": ("Data berubah sejak pratinjau (sekarang {count} klaim, {total}); tidak ada yang "
-                             "diubah. Periksa pratinjau baru", "The claims changed since the preview (now "
-                             "{count} claims, {total}); nothing was changed. Check the new preview"),
-    "action.error.nothing": ("Tidak ada klaim yang bisa diproses ({skipped} dilewati)",
-                             "No claim to process ({skipped} skipped)"),
-    "action.skip.not_found": ("klaim tidak ditemukan", "claim not found"),
-    "action.skip.not_holdable": ("status tidak bisa ditunda", "status cannot be held"),
-    "action.skip.not_on_hold": ("tidak sedang ditunda", "not on hold"),
-    "action.skip.not_allowed": ("perpindahan status tidak diizinkan", "status change not allowed"),
-    "action.skip.not_correctable": ("rekening tidak bisa diubah pada status ini",
-                                    "bank details cannot change in this status"),
-    "action.skip.same_bank_details": ("rekening sama dengan yang sekarang",
-                                      "same as the current bank details"),
-    "action.skip.not_awaiting": ("tidak menunggu persetujuan", "not awaiting approval"),
-    "action.skip.own_change": ("Anda sendiri yang mengubah rekeningnya: orang lain yang harus menyetujui",
-                               "you made the change yourself: someone else must approve it"),
-    "action.skip.not_failed": ("bukan pembayaran gagal", "not a failed payout"),
-    "action.skip.not_cancellable": ("status tidak bisa dibatalkan", "status cannot be cancelled"),
-    "action.skip.not_flagged": ("tidak ditandai", "not flagged"),
-    "action.note.pending_change": ("Rekening diubah: perlu persetujuan orang kedua",
-                                   "Bank details changed: a second person must approve"),
-    "action.warn.same_account": (
-        "Rekening sama dengan percobaan yang gagal ({code}); perbaiki rekening bila perlu",
-        "Same account as the failed attempt ({code}); correct it if needed"),
-}
-MESSAGES.update(DESK_MESSAGES)  # the desk pages: jobs, runs, files, batches, alerts, audit, users
+MESSAGES: dict[str, tuple[str, str]] = load_catalogues()
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:

@@ -22,7 +22,9 @@ from typing import Any
 from core.files.layout import FileRejected, Layouts, Record, check_file, read_records, write_file
 from core.settings import Settings
 from core.text import fmt
+from models import InstructionStatus
 
+R = InstructionStatus  # the PAYOUT_RESULT status field uses the instruction statuses
 STATE_FILE = ".simulasi-bank.json"
 HANDLED_DIR = "diproses"
 REJECTED_DIR = "ditolak"
@@ -50,10 +52,10 @@ def answer_instructions(settings: Settings, layouts: Layouts, *, inbox: Path, ou
     state = _State.load(inbox.parent / STATE_FILE)
     instruction_layout, result_layout = layouts["PAYOUT_INSTRUCTION"], layouts["PAYOUT_RESULT"]
     bank = _Bank(settings, result_layout, state, outbox, local_now, rnd)
-    handled, totals = [], {"SUCCESS": 0, "FAILED": 0, "RETURNED": 0}
+    handled, totals = [], {R.SUCCESS: 0, R.FAILED: 0, R.RETURNED: 0}
     for batch_id, returned in bank.returns(return_rate).items():  # credits paid in earlier answers
         bank.write(batch_id, returned)
-        totals["RETURNED"] += len(returned)
+        totals[R.RETURNED] += len(returned)
     for path in sorted(inbox.glob(instruction_layout.file_name.glob)):
         if instruction_layout.match_name(path.name) is None:
             continue
@@ -78,7 +80,7 @@ def answer_instructions(settings: Settings, layouts: Layouts, *, inbox: Path, ou
         _move(path, inbox / HANDLED_DIR)
         handled.append(path.name)
     state.save()
-    return Answered(handled, bank.written, totals["SUCCESS"], totals["FAILED"], totals["RETURNED"])
+    return Answered(handled, bank.written, totals[R.SUCCESS], totals[R.FAILED], totals[R.RETURNED])
 
 
 class _Bank:
@@ -98,12 +100,12 @@ class _Bank:
             answered[instruction_id] = True
             if self.rnd.random() < fail_rate:
                 code, reason, _ = self.rnd.choices(FAILURES, [w for *_, w in FAILURES])[0]
-                out.append({"instruction_id": instruction_id, "status": "FAILED", "amount": record["amount"],
+                out.append({"instruction_id": instruction_id, "status": R.FAILED, "amount": record["amount"],
                             "failure_code": code, "failure_reason": reason})
                 continue
             self.state.data["references"] += 1
             reference = f"NTT{self.now:%y%m%d}{self.state.data['references']:08d}"
-            out.append({"instruction_id": instruction_id, "status": "SUCCESS", "amount": record["amount"],
+            out.append({"instruction_id": instruction_id, "status": R.SUCCESS, "amount": record["amount"],
                         "bank_reference": reference, "value_date": self.now.date()})
             self.state.data["paid"].append([batch_id, instruction_id, record["amount"]])
         return out
@@ -115,7 +117,7 @@ class _Bank:
         for batch_id, instruction_id, amount in self.state.data["paid"]:
             if self.rnd.random() < rate:
                 out.setdefault(batch_id, []).append({
-                    "instruction_id": instruction_id, "status": "RETURNED", "amount": amount,
+                    "instruction_id": instruction_id, "status": R.RETURNED, "amount": amount,
                     "failure_code": "ACCOUNT_CLOSED",
                     "failure_reason": "Dana dikembalikan: rekening ditutup"})
             else:

@@ -201,7 +201,8 @@ class _Generator:
 
 
 def nik(kabupaten: str, rnd: random.Random, woman: bool) -> str:
-    """A structurally valid NIK of someone living in `kabupaten` (spec section 2)."""
+    """A structurally valid NIK of someone living in `kabupaten`: kabupaten and kecamatan codes,
+    birth date DDMMYY (women's day plus 40), then a 4-digit serial."""
     day = rnd.randint(1, 28) + (40 if woman else 0)
     return f"{kabupaten}{rnd.randint(1, 20):02d}{day:02d}{rnd.randint(1, 12):02d}{rnd.randint(60, 99):02d}" \
            f"{rnd.randint(1, 9999):04d}"

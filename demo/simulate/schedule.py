@@ -1,9 +1,10 @@
 """The demo cadence of `embedded_sftp.simulate: true`: partners that act on their own.
 
 So that someone who just started the app sees the whole cycle within minutes: the demo
-BPJS drops a file every few minutes, the demo bank answers within a minute, and the four
-jobs also run every few minutes (besides their nightly cron). A production configuration
-sets `embedded_sftp.enabled: false`, which turns all of this off.
+BPJS drops a file every few minutes, the demo bank answers within a minute, and every job
+of the registry also runs every few minutes (besides its cron). demo/embedded.py puts these
+tasks on the scheduler. A production configuration sets `embedded_sftp.enabled: false`,
+which turns all of this off.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ from typing import Any
 
 from core.context import AppContext
 from demo.simulate import partner_folder
+from jobs.registry import JOBS
 
 log = logging.getLogger(__name__)
 
 BPJS_EVERY_MINUTES = 5
 BANK_EVERY_SECONDS = 45
-JOB_EVERY_MINUTES = {"bpjs_pull": 3, "bank_push": 3, "bank_pull": 2, "bpjs_push": 5}
-FIRST_RUN_SECONDS = {"bpjs_pull": 15, "bank_push": 25, "bank_pull": 50, "bpjs_push": 65}
+# (partner, direction) -> (every minutes, first run after seconds). The first turn follows
+# the simulated partners: BPJS drops at 5 s, its file is pulled at 15 s and the READY claims
+# pushed at 25 s, the bank answers at 35 s, its results are pulled at 50 s and reported at 65 s.
+JOB_CADENCE = {("bpjs", "IN"): (3, 15), ("bank", "OUT"): (3, 25), ("bank", "IN"): (2, 50),
+               ("bpjs", "OUT"): (5, 65)}
+OTHER_JOBS = (5, 80)  # a partner the demo does not simulate: its jobs still run now and then
 MAX_WAITING_FILES = 3  # BPJS stops dropping while the app is not picking its files up
 
 
@@ -35,7 +41,7 @@ class DemoTask:
 
 
 def demo_tasks(ctx: AppContext) -> list[DemoTask]:
-    """What the scheduler runs on an interval in demo mode (it owns the triggers).
+    """What the scheduler runs on an interval in demo mode (demo/embedded.py adds them).
 
     The first turn is chained within about a minute of start: BPJS drops a file, the app
     takes it in and sends the READY claims, the bank answers, the app reconciles and
@@ -43,9 +49,9 @@ def demo_tasks(ctx: AppContext) -> list[DemoTask]:
     """
     tasks = [DemoTask("demo_bpjs", demo_bpjs_drop, (ctx,), BPJS_EVERY_MINUTES * 60, 5),
              DemoTask("demo_bank", demo_bank_answer, (ctx,), BANK_EVERY_SECONDS, 35)]
-    for job_id, minutes in JOB_EVERY_MINUTES.items():
-        tasks.append(DemoTask(f"demo_{job_id}", demo_run, (ctx, job_id), minutes * 60,
-                              FIRST_RUN_SECONDS[job_id]))
+    for job in JOBS.values():
+        minutes, first = JOB_CADENCE.get((job.partner, job.direction), OTHER_JOBS)
+        tasks.append(DemoTask(f"demo_{job.id}", demo_run, (ctx, job.id), minutes * 60, first))
     log.info("Mitra demo aktif: BPJS mengirim berkas tiap %d menit, bank menjawab dalam %d detik",
              BPJS_EVERY_MINUTES, BANK_EVERY_SECONDS)
     return tasks

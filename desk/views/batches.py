@@ -14,9 +14,10 @@ from typing import Any
 
 from peewee import fn
 
-from models import BatchFile, Claim, PayoutBatch, PayoutInstruction, utcnow
+from models import BatchFile, BatchStatus, Claim, InstructionStatus, PayoutBatch, PayoutInstruction, utcnow
 
-RESULT_COUNTERS = {"SUCCESS": "paid", "FAILED": "failed", "RETURNED": "returned", "SENT": "awaiting"}
+R = InstructionStatus
+RESULT_COUNTERS = {R.SUCCESS: "paid", R.FAILED: "failed", R.RETURNED: "returned", R.SENT: "awaiting"}
 COUNTERS = ("instructed", "paid", "failed", "returned", "awaiting")
 
 
@@ -36,9 +37,9 @@ def batches_page(overdue: Overdue, *, page: int = 1, per_page: int = 25,
     query = PayoutBatch.select()
     if overdue_only:
         awaiting = (PayoutInstruction.select(PayoutInstruction.batch)
-                    .where(PayoutInstruction.result_status == "SENT"))
-        query = query.where(PayoutBatch.status == "DELIVERED", PayoutBatch.delivered_at <= overdue.limit,
-                            PayoutBatch.id.in_(awaiting))
+                    .where(PayoutInstruction.result_status == R.SENT))
+        query = query.where(PayoutBatch.status == BatchStatus.DELIVERED,
+                            PayoutBatch.delivered_at <= overdue.limit, PayoutBatch.id.in_(awaiting))
     total = query.count()
     batches = list(query.order_by(PayoutBatch.created_at.desc(), PayoutBatch.id.desc()).paginate(max(1, page),
                                                                                                   per_page))
@@ -93,7 +94,7 @@ def batch_row(batch: PayoutBatch, counters: dict[str, tuple[int, int]], overdue:
                            "instructed": (batch.instruction_count, batch.total_amount)}
     for name in RESULT_COUNTERS.values():
         row[name] = counters.get(name, (0, 0))
-    row["overdue"] = bool(batch.status == "DELIVERED" and batch.delivered_at is not None
+    row["overdue"] = bool(batch.status == BatchStatus.DELIVERED and batch.delivered_at is not None
                           and batch.delivered_at <= overdue.limit and row["awaiting"][0] > 0)
     return row
 

@@ -12,12 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from desk.files import PULL_JOBS, replacement_of
-from models import BatchFile, JobRun, PayoutBatch, PayoutInstruction, RecordError
+from models import BatchFile, FileStatus, JobRun, PayoutBatch, PayoutInstruction, RecordError
 
-# How each stored status reads on the page (spec: processed, processed with errors, rejected,
-# duplicate, delivered, waiting to be delivered); RECEIVED is a file being applied right now.
-STATUSES_IN = ("RECEIVED", "PROCESSED", "PROCESSED_WITH_ERRORS", "REJECTED", "DUPLICATE", "IGNORED")
-STATUSES_OUT = ("RECORDED", "WRITTEN", "DELIVERED")
 FILE_COLUMNS = (BatchFile.id, BatchFile.direction, BatchFile.partner, BatchFile.file_type, BatchFile.name,
                 BatchFile.status, BatchFile.record_count, BatchFile.control_total, BatchFile.error_count,
                 BatchFile.sha256, BatchFile.created_at, BatchFile.processed_at, BatchFile.delivered_at)
@@ -40,7 +36,8 @@ def files_page(f: FileFilter, *, page: int = 1, per_page: int = 25) -> tuple[lis
     if f.direction:
         where.append(BatchFile.direction == f.direction)
     if f.status:
-        statuses = ("RECORDED", "WRITTEN") if f.status == "WRITTEN" else (f.status,)
+        # a file waiting to be delivered shows as WRITTEN, whether or not it is written yet
+        statuses = FileStatus.UNDELIVERED if f.status == FileStatus.WRITTEN else (f.status,)
         where.append(BatchFile.status.in_(statuses))
     if f.search:
         where.append(BatchFile.name.contains(f.search.strip()))
@@ -70,7 +67,7 @@ def file_detail(file_id: int) -> FileDetail | None:
         return None
     run = JobRun.get_or_none(JobRun.id == f.job_run_id) if f.job_run_id else None
     original = BatchFile.get_or_none(BatchFile.id == f.duplicate_of_id) if f.duplicate_of_id else None
-    replacement = replacement_of(f) if f.status in ("REJECTED", "IGNORED") else None
+    replacement = replacement_of(f) if f.status in (FileStatus.REJECTED, FileStatus.IGNORED) else None
     batch = PayoutBatch.get_or_none(PayoutBatch.file == f.id)
     batch_id = batch.batch_id if batch else _answered_batch(f)
     return FileDetail(
@@ -99,7 +96,7 @@ def file_row(row: dict[str, Any]) -> dict[str, Any]:
     out = {key: row.get(key) for key in ("id", "direction", "partner", "file_type", "name", "status",
                                           "record_count", "control_total", "error_count", "sha256",
                                           "created_at", "processed_at", "delivered_at")}
-    out["status_key"] = "WRITTEN" if row.get("status") == "RECORDED" else row.get("status")
+    out["status_key"] = FileStatus.WRITTEN if row.get("status") == FileStatus.RECORDED else row.get("status")
     out["at"] = row.get("created_at") if row.get("direction") == "IN" else row.get("delivered_at")
     return out
 

@@ -1,8 +1,8 @@
 """Read queries of the jobs pages: the jobs at a glance, run history, one run, failures by cause.
 
-Synchronous database work, called from the UI through `run.io_bound`. Runs are few (four
-jobs, a handful of runs a day), so the history pages with LIMIT/OFFSET on the
-(job, started_at) and (outcome, started_at) indexes answer at once.
+Synchronous database work, called from the UI through `run.io_bound` and from `jobs list`.
+Runs are few (four jobs, a handful of runs a day), so the history pages with LIMIT/OFFSET
+on the (job, started_at) and (outcome, started_at) indexes answer at once.
 """
 
 from __future__ import annotations
@@ -15,12 +15,45 @@ from typing import Any
 from peewee import JOIN, fn
 
 from core.context import AppContext
-from jobs.registry import JOBS, job_infos
-from models import BatchFile, JobRun, User, utcnow
+from jobs.registry import JOBS, PARTNERS
+from jobs.runner import TRIGGERS as TRIGGERS  # what started a run: the run list filters on it
+from jobs.scheduler import next_run_time
+from models import BatchFile, JobPause, JobRun, RunOutcome, User, utcnow
 
 FAILURE_WINDOW_DAYS = 30
 RUN_SORTS = {"started_at": JobRun.started_at, "job": JobRun.job, "outcome": JobRun.outcome, "id": JobRun.id}
 BAD_RECORDS = "bad_records"  # not a failure cause: runs that succeeded but skipped bad records
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    label: str
+    label_en: str
+    partner: str
+    cron: str
+    enabled: bool
+    next_run_at: dt.datetime | None  # naive UTC; None when disabled
+    paused: JobPause | None
+    last_run: JobRun | None  # the latest finished run
+    running: JobRun | None  # the run in progress, if any
+
+
+def job_infos(ctx: AppContext) -> list[JobInfo]:
+    """Every job of the registry with its schedule, next run, pause, last outcome and current run."""
+    infos = []
+    for spec in JOBS.values():
+        settings = ctx.settings.jobs[spec.id]
+        last = (JobRun.select().where(JobRun.job == spec.id, JobRun.outcome != RunOutcome.RUNNING)
+                .order_by(JobRun.started_at.desc(), JobRun.id.desc()).first())
+        running = (JobRun.select().where(JobRun.job == spec.id, JobRun.outcome == RunOutcome.RUNNING)
+                   .order_by(JobRun.id.desc()).first())
+        infos.append(JobInfo(
+            id=spec.id, label=spec.label, label_en=spec.label_en, partner=spec.partner,
+            cron=settings.cron, enabled=settings.enabled,
+            next_run_at=next_run_time(ctx, spec.id) if settings.enabled else None,
+            paused=JobPause.get_or_none(JobPause.job == spec.id), last_run=last, running=running))
+    return infos
 
 
 @dataclass(frozen=True)
@@ -99,8 +132,8 @@ def run_detail(run_id: int) -> RunDetail | None:
     files = (BatchFile.select(BatchFile.id, BatchFile.name, BatchFile.direction, BatchFile.status,
                               BatchFile.record_count, BatchFile.error_count)
              .where(BatchFile.job_run == run.id).order_by(BatchFile.id).dicts())
-    later = (JobRun.select().where(JobRun.job == run.job, JobRun.id > run.id,
-                                   JobRun.outcome.in_(("SUCCEEDED", "SUCCEEDED_WITH_WARNINGS")))
+    later = (JobRun.select().where(JobRun.job == run.job, JobRun.id > run.id, JobRun.outcome.in_(
+                                       (RunOutcome.SUCCEEDED, RunOutcome.SUCCEEDED_WITH_WARNINGS)))
              .order_by(JobRun.id).first())
     return RunDetail(
         run=run_row(run, _username(run)), log=run.log or "", error=run.error,
@@ -126,7 +159,7 @@ def failures_by_cause(days: int = FAILURE_WINDOW_DAYS,
     since = (now or utcnow()) - dt.timedelta(days=days)
     counts: dict[str, int] = {}
     failed = (JobRun.select(JobRun.error_cause, fn.COUNT(JobRun.id))
-              .where(JobRun.outcome == "FAILED", JobRun.started_at >= since)
+              .where(JobRun.outcome == RunOutcome.FAILED, JobRun.started_at >= since)
               .group_by(JobRun.error_cause).tuples())
     for cause, n in failed:
         counts[cause or "internal"] = counts.get(cause or "internal", 0) + n
@@ -152,7 +185,7 @@ def _cause_condition(cause: str | None) -> Any:
         return None
     if cause == BAD_RECORDS:
         return JobRun.counts.contains(f'"{BAD_RECORDS}"')
-    return (JobRun.outcome == "FAILED") & (JobRun.error_cause == cause)
+    return (JobRun.outcome == RunOutcome.FAILED) & (JobRun.error_cause == cause)
 
 
 def _username(run: JobRun | None) -> str | None:
@@ -171,4 +204,31 @@ def _counts(text: str | None) -> dict[str, int]:
 
 
 def job_ids() -> list[str]:
+    """The registry's job ids, in the order of one payout cycle."""
     return list(JOBS)
+
+
+def partner_ids() -> list[str]:
+    """The registry's partner ids (each needs its `partners.<id>` configuration)."""
+    return list(PARTNERS)
+
+
+def file_types() -> list[str]:
+    """The file types the registry's jobs read or write (each needs its layout)."""
+    return list(dict.fromkeys(spec.file_type for spec in JOBS.values()))
+
+
+def job_name(job_id: str, lang: str) -> str:
+    """The job's short name on the screens ("en" or Bahasa Indonesia); an unknown id as it is."""
+    spec = JOBS.get(job_id)
+    if spec is None:
+        return job_id
+    return spec.short_en if lang == "en" else spec.short
+
+
+def partner_name(partner: str, lang: str) -> str:
+    """The partner's name on the screens ("en" or Bahasa Indonesia); an unknown id as it is."""
+    known = PARTNERS.get(partner)
+    if known is None:
+        return partner
+    return known.label_en if lang == "en" else known.label

@@ -12,8 +12,11 @@ from typing import Any
 from core.claims.reconcile import Reconciler
 from core.context import AppContext
 from jobs.incoming import ChunkReport, Inbound, pull_files
+from jobs.registry import get_job
 from jobs.result import JobResult
-from models import BatchFile, PayoutBatch
+from models import BatchFile, InstructionStatus, PayoutBatch
+
+R = InstructionStatus
 
 
 class ResultApplier:
@@ -23,8 +26,9 @@ class ResultApplier:
 
     def apply(self, records: list[tuple[int, dict[str, Any]]]) -> ChunkReport:
         report = self.reconciler.apply(records)
-        counts = {"paid": report.applied["SUCCESS"], "failed": report.applied["FAILED"],
-                  "returned": report.applied["RETURNED"], "repeats": report.repeats,
+        applied = report.applied
+        counts = {"paid": applied[R.SUCCESS], "failed": applied[R.FAILED], "returned": applied[R.RETURNED],
+                  "repeats": report.repeats,
                   "contradictions": report.contradictions, "unknown_instructions": report.unknown,
                   "completed_batches": len(report.completed_batches)}
         return ChunkReport({k: v for k, v in counts.items() if v},
@@ -38,7 +42,8 @@ def known_batch(ctx: AppContext, header: dict[str, Any]) -> str | None:
     return None
 
 
-INBOUND = Inbound(job="bank_pull", partner="bank", file_type="PAYOUT_RESULT", applier=ResultApplier,
+SPEC = get_job("bank_pull")  # partner and file type are the registry's
+INBOUND = Inbound(job=SPEC.id, partner=SPEC.partner, file_type=SPEC.file_type, applier=ResultApplier,
                   check_header=known_batch)
 
 

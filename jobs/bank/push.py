@@ -23,33 +23,44 @@ from core.files.layout import BadValue
 from core.text import fmt
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
+from jobs.registry import get_job
 from jobs.result import JobResult
 from jobs.runlog import current_run_id
 from jobs.transfer import local_time, next_counter
-from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction, db, utcnow
+from models import (
+    BatchFile,
+    BatchStatus,
+    Claim,
+    ClaimStatus,
+    FileStatus,
+    InstructionStatus,
+    PayoutBatch,
+    PayoutInstruction,
+    db,
+    utcnow,
+)
 
 S = ClaimStatus
 ACTOR = "job:bank_push"
-LIVE = ("SENT", "SUCCESS")
 REMARK_LENGTH = 35
 
 
 def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
     """Deliver pending batches, then send the READY claims as a new batch (spec 3.2)."""
     result = JobResult()
-    with connection(ctx, "bank") as conn:
+    with connection(ctx, "bank") as sftp:
         for batch_file in pending(OUTBOUND):
             log.info("Menyelesaikan batch %s yang belum terkirim (%s)", batch_file.file_id, batch_file.status)
-            deliver(ctx, log, OUTBOUND, batch_file, conn)
+            deliver(ctx, log, OUTBOUND, batch_file, sftp)
             result.add("resent_batches")
         if not Claim.ready_for_payout().exists():
             log.info("Tidak ada klaim Siap Dibayar: tidak ada berkas baru")
             return result
-        conn.get()  # connect before moving any claim
+        sftp.connect()  # connect before moving any claim
         batch_file = record_batch(ctx, log, result)
         if batch_file is not None:
             crashpoints.hit("bank_push.after_record")
-            deliver(ctx, log, OUTBOUND, batch_file, conn)
+            deliver(ctx, log, OUTBOUND, batch_file, sftp)
     return result
 
 
@@ -98,7 +109,8 @@ def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult) -> Bat
 
 def _held_back(ctx: AppContext, ready: list[_Ready]) -> dict[tuple[str, str], list[int]]:
     live = {row[0] for row in PayoutInstruction.select(PayoutInstruction.claim)
-            .join(Claim).where(Claim.status == S.READY, PayoutInstruction.result_status.in_(LIVE)).tuples()}
+            .join(Claim).where(Claim.status == S.READY,
+                               PayoutInstruction.result_status.in_(InstructionStatus.LIVE)).tuples()}
     held: dict[tuple[str, str], list[int]] = {}
     threshold = ctx.settings.approval_threshold
     for claim in ready:
@@ -141,14 +153,14 @@ def _record(ctx: AppContext, log: logging.Logger, lines: list[dict[str, Any]],
     total = sum(line["amount"] for line in lines)
     name = layout.make_name(date=local_time(ctx, created).date(), batch_id=batch_id)
     batch_file = BatchFile.create(direction="OUT", partner="bank", file_type="PAYOUT_INSTRUCTION", name=name,
-                                  file_id=batch_id, status="RECORDED", record_count=len(lines),
+                                  file_id=batch_id, status=FileStatus.RECORDED, record_count=len(lines),
                                   control_total=total, job_run=current_run_id(), created_at=created)
     batch = PayoutBatch.create(batch_id=batch_id, file=batch_file, instruction_count=len(lines),
-                               total_amount=total, status="RECORDED", created_at=created)
+                               total_amount=total, status=BatchStatus.RECORDED, created_at=created)
     rows = [{"instruction_id": f"{batch_id}-{index:06d}", "batch": batch.id, "claim": line["claim_id"],
              "beneficiary_name": line["beneficiary_name"], "bank_code": line["bank_code"],
              "account_no": line["account_no"], "amount": line["amount"], "remark": line["remark"],
-             "line_no": index + 1, "result_status": "SENT"}
+             "line_no": index + 1, "result_status": InstructionStatus.SENT}
             for index, line in enumerate(lines, 1)]
     bulk_insert(PayoutInstruction, rows)
     crashpoints.hit("bank_push.mid_record")
@@ -205,13 +217,15 @@ def _records(batch_file: BatchFile) -> Iterable[dict[str, Any]]:
 
 def _mirror(batch_file: BatchFile, status: str) -> None:
     changes: dict[str, Any] = {"status": status}
-    if status == "DELIVERED":
+    if status == FileStatus.DELIVERED:
         changes["delivered_at"] = utcnow()
     (PayoutBatch.update(**changes)
-     .where(PayoutBatch.file == batch_file.id, PayoutBatch.status.in_(("RECORDED", "WRITTEN"))).execute())
+     .where(PayoutBatch.file == batch_file.id,
+            PayoutBatch.status.in_((BatchStatus.RECORDED, BatchStatus.WRITTEN))).execute())
 
 
-OUTBOUND = Outbound(job="bank_push", partner="bank", file_type="PAYOUT_INSTRUCTION", header=_header,
+SPEC = get_job("bank_push")  # partner and file type are the registry's
+OUTBOUND = Outbound(job=SPEC.id, partner=SPEC.partner, file_type=SPEC.file_type, header=_header,
                     records=_records, on_status=_mirror)
 
 __all__ = ["OUTBOUND", "push_payout_instructions", "record_batch", "remark"]

@@ -12,12 +12,14 @@ from typing import Any
 from core.claims.intake import Intake
 from core.context import AppContext
 from jobs.incoming import ChunkReport, Inbound, pull_files
+from jobs.registry import get_job
 from jobs.result import JobResult
-from models import BatchFile
+from models import BatchFile, ClaimStatus
 
-COUNTED_STATUSES = {"READY": "ready", "NEEDS_REVIEW": "needs_review",
-                    "AWAITING_APPROVAL": "awaiting_approval",
-                    "REJECTED": "rejected_by_bpjs", "ON_HOLD": "on_hold"}
+S = ClaimStatus
+COUNTED_STATUSES = {S.READY: "ready", S.NEEDS_REVIEW: "needs_review",
+                    S.AWAITING_APPROVAL: "awaiting_approval",
+                    S.REJECTED: "rejected_by_bpjs", S.ON_HOLD: "on_hold"}
 
 
 class ClaimApplier:
@@ -36,7 +38,8 @@ class ClaimApplier:
                            [(n.line_no, n.field, n.message, n.claim_no) for n in report.notes])
 
 
-INBOUND = Inbound(job="bpjs_pull", partner="bpjs", file_type="VERIFIED_CLAIMS", applier=ClaimApplier)
+SPEC = get_job("bpjs_pull")  # partner and file type are the registry's
+INBOUND = Inbound(job=SPEC.id, partner=SPEC.partner, file_type=SPEC.file_type, applier=ClaimApplier)
 
 
 def pull_verified_claims(ctx: AppContext, log: logging.Logger) -> JobResult:

@@ -2,56 +2,59 @@
 
 Each claim whose final outcome BPJS has not heard of (`report_pending`: set by the state
 machine on PAID and PAYOUT_FAILED, so a later change is pending again) goes in one file,
-once: the file, its lines and the claims' "reported" marks are recorded in one
-transaction, then written, uploaded and marked delivered (`jobs.outgoing`). A claim that
-left its final status before the report (a failed payout already sent again) waits for
-its next outcome.
+once: the file, its lines and the claims' "reported" marks (with their events, through the
+state machine's `mark_reported`) are recorded in one transaction, then written, uploaded
+and marked delivered (`jobs.outgoing`). A claim that left its final status before the
+report (a failed payout already sent again) waits for its next outcome.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any
 
+from core.claims.states import mark_reported
+from core.claims.statuses import FINAL_OUTCOMES
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
 from core.files.layout import BadValue
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
+from jobs.registry import get_job
 from jobs.result import JobError, JobResult
 from jobs.runlog import current_run_id
 from jobs.transfer import local_time, next_counter, today
-from models import BatchFile, Claim, ClaimEvent, ClaimStatus, StatusReport, utcnow
+from models import BatchFile, Claim, ClaimStatus, FileStatus, StatusReport, utcnow
 
 S = ClaimStatus
 ACTOR = "job:bpjs_push"
-REPORTED = {S.PAID: "PAID", S.PAYOUT_FAILED: "FAILED"}
+PAID, FAILED = "PAID", "FAILED"  # a final outcome in the PAYOUT_STATUS file (StatusReport.status)
+REPORTED = {S.PAID: PAID, S.PAYOUT_FAILED: FAILED}  # one label for each of FINAL_OUTCOMES
 
 
 def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
-    """Deliver pending status files, then report the outcomes not yet reported (spec 3.4)."""
+    """Deliver pending status files, then report the final outcomes not yet reported."""
     result = JobResult()
-    with connection(ctx, "bpjs") as conn:
+    with connection(ctx, "bpjs") as sftp:
         for batch_file in pending(OUTBOUND):
             log.info("Menyelesaikan berkas status %s yang belum terkirim (%s)", batch_file.name,
                      batch_file.status)
-            deliver(ctx, log, OUTBOUND, batch_file, conn)
+            deliver(ctx, log, OUTBOUND, batch_file, sftp)
             result.add("resent_files")
         if not _awaiting().exists():
             log.info("Tidak ada hasil pembayaran baru untuk dilaporkan ke BPJS")
             return result
-        conn.get()
+        sftp.connect()
         batch_file = record_report(ctx, log, result)
         if batch_file is not None:
             crashpoints.hit("bpjs_push.after_record")
-            deliver(ctx, log, OUTBOUND, batch_file, conn)
+            deliver(ctx, log, OUTBOUND, batch_file, sftp)
     return result
 
 
 def _awaiting():
-    return Claim.awaiting_report().where(Claim.status.in_(tuple(REPORTED)))
+    return Claim.awaiting_report().where(Claim.status.in_(FINAL_OUTCOMES))
 
 
 def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> BatchFile | None:
@@ -80,37 +83,25 @@ def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> Ba
             return None
         day = today(ctx)
         seq = next_counter(f"status_file:{day:%Y%m%d}")
-        if seq > 99:  # the name has two digits for the day's sequence (spec 3.4)
+        if seq > 99:  # the file name has two digits for the day's sequence
             raise JobError(f"Sudah 99 berkas status dikirim hari ini ({day:%d/%m/%Y}): nama berkas habis. "
                            "Jalankan lagi besok.", cause="internal")
         name = layout.make_name(date=day, seq=seq)
         created = utcnow().replace(microsecond=0)
-        paid_total = sum(line["amount"] for line in lines if line["status"] == "PAID")
+        paid_total = sum(line["amount"] for line in lines if line["status"] == PAID)
         batch_file = BatchFile.create(
             direction="OUT", partner="bpjs", file_type="PAYOUT_STATUS", name=name,
-            file_id=f"SANTUNAN-STATUS-{day:%Y%m%d}-{seq:02d}", status="RECORDED", record_count=len(lines),
-            control_total=paid_total, job_run=current_run_id(), created_at=created)
+            file_id=f"SANTUNAN-STATUS-{day:%Y%m%d}-{seq:02d}", status=FileStatus.RECORDED,
+            record_count=len(lines), control_total=paid_total, job_run=current_run_id(), created_at=created)
         bulk_insert(StatusReport, [{"file": batch_file.id, "claim": claim.id, **{k: line[k] for k in (
             "status", "amount", "bank_reference", "paid_date", "failure_code")}}
             for claim, line in zip(claims, lines, strict=True)])
         crashpoints.hit("bpjs_push.mid_record")
-        ids = [claim.id for claim in claims]
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            for status, label in REPORTED.items():
-                (Claim.update(report_pending=False, reported_status=label, reported_at=created)
-                 .where(Claim.id.in_(part), Claim.status == status,
-                        Claim.report_pending)  # the bare column, as in Claim.awaiting_report
-                 .execute())
-        bulk_insert(ClaimEvent, [
-            {"claim": claim.id, "at": created, "actor": ACTOR, "action": "REPORTED",
-             "from_status": claim.status,
-             "to_status": claim.status, "reason": None,
-             "details": json.dumps({"file": name, "status": line["status"]})}
-            for claim, line in zip(claims, lines, strict=True)])
+        mark_reported([(claim, line["status"]) for claim, line in zip(claims, lines, strict=True)],
+                      actor=ACTOR, file_name=name, at=created)
     result.add("reported", len(lines))
-    result.add("reported_paid", sum(1 for line in lines if line["status"] == "PAID"))
-    result.add("reported_failed", sum(1 for line in lines if line["status"] == "FAILED"))
+    result.add("reported_paid", sum(1 for line in lines if line["status"] == PAID))
+    result.add("reported_failed", sum(1 for line in lines if line["status"] == FAILED))
     log.info("Laporan %s dicatat: %d klaim", name, len(lines))
     return batch_file
 
@@ -130,5 +121,6 @@ def _records(batch_file: BatchFile) -> Iterable[dict[str, Any]]:
                "paid_date": paid_date, "failure_code": failure_code}
 
 
-OUTBOUND = Outbound(job="bpjs_push", partner="bpjs", file_type="PAYOUT_STATUS", header=_header,
+SPEC = get_job("bpjs_push")  # partner and file type are the registry's
+OUTBOUND = Outbound(job=SPEC.id, partner=SPEC.partner, file_type=SPEC.file_type, header=_header,
                     records=_records)

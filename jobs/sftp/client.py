@@ -4,7 +4,10 @@
         for remote in sftp.list_files("BPJSTK_KLAIM_*.txt"):
             got = sftp.download(remote.name, staging_dir)
             ... record got.sha256 locally ...
-            sftp.finish_download(remote.name)
+            sftp.settle(remote.name)
+
+A client used without `with` connects on its first verb (or on `connect()`) and must be
+closed with `close()`.
 
 Every verb is retried on transient failures (refused, timeout, dropped connection) with
 doubling back-off, reconnecting in between; permanent failures (host key, login,
@@ -75,7 +78,12 @@ class SftpClient:
         self._session: Session | None = None
 
     def __enter__(self) -> SftpClient:
-        self._run("connect", None, lambda session, _: None)
+        return self.connect()
+
+    def connect(self) -> SftpClient:
+        """Connect now rather than on the first verb (a no-op when connected)."""
+        if self._session is None:
+            self._run("connect", None, lambda session, _: None)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -92,10 +100,12 @@ class SftpClient:
         """Regular files in `download_dir` matching `pattern` (never `*.part`), by name."""
         return self.list_dir(self.partner.download_dir, pattern)
 
-    def finish_download(self, name: str) -> None:
-        """Apply `after_download` to a file in `download_dir`: move, delete or keep.
+    def settle(self, name: str) -> None:
+        """The one remote step after a download: `after_download` (move, delete or keep) on a
+        file in `download_dir`.
 
-        Call it only once the downloaded file is safely recorded locally.
+        Call it only once the downloaded file is safely recorded locally: until then the file
+        stays where the partner put it, so an interrupted run finds it again.
         """
         if self.partner.after_download == "move":
             self.archive(name)
@@ -119,7 +129,7 @@ class SftpClient:
     def download(self, name: str, staging_dir: Path, remote_dir: str | None = None) -> Downloaded:
         """Fetch `name` to `staging_dir/name` through `name.part`; checks size, returns SHA-256.
 
-        The remote file is left in place: call `finish_download` after recording it.
+        The remote file is left in place: call `settle` after recording it.
         """
         _require_plain_name(name)
         remote = posixpath.join(remote_dir or self.partner.download_dir, name)

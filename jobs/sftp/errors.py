@@ -16,7 +16,7 @@ from typing import Any
 
 import paramiko
 
-PARTNER_LABELS = {"bpjs": "BPJS Ketenagakerjaan", "bank": "Bank NTT"}
+from jobs.registry import partner_label
 
 # cause -> (permanent, Bahasa Indonesia, English). Placeholders come from ErrorContext
 # plus the details given where the error is raised.
@@ -133,7 +133,7 @@ class SftpError(Exception):
         if filename:
             action, action_en = f"{action} {filename}", f"{action_en} {filename}"
         values = {
-            "label": PARTNER_LABELS.get(context.partner, context.partner),
+            "label": partner_label(context.partner),
             "address": f"{context.host}:{context.port}",
             "action": action,
             "action_en": action_en,

@@ -53,6 +53,16 @@ def test_bad_configuration_exits_2_naming_file_and_key(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_job_the_registry_does_not_know_exits_2_naming_file_and_key(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("jobs:\n  nightly: {cron: '0 1 * * *'}\n")
+    result = run("claims", "export", config=bad)
+    assert result.returncode == 2
+    assert (f"{bad}: jobs.nightly: unknown job (known: bank_pull, bank_push, bpjs_pull, bpjs_push)"
+            in result.stderr)
+    assert "Traceback" not in result.stderr
+
+
 def test_users_add_reads_password_from_stdin_and_refuses_duplicates(config):
     first = run("users", "add", "maria", "--role", "coordinator", stdin="Sumba-Timur-2026\n", config=config)
     assert first.returncode == 0, first.stderr

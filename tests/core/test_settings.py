@@ -3,6 +3,10 @@ from pathlib import Path
 import pytest
 
 from core.settings import PROJECT_ROOT, ConfigError, load_settings
+from jobs.registry import JOBS, PARTNERS
+
+# What the command line passes at start: the job registry's ids (core does not import jobs).
+REGISTRY = {"partners": list(PARTNERS), "jobs": list(JOBS)}
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -90,7 +94,22 @@ def test_unknown_key_is_reported_with_a_suggestion(tmp_path):
 ])
 def test_bad_values_are_refused(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message):
-        load_settings(write(tmp_path, text), environ={})
+        load_settings(write(tmp_path, text), environ={}, **REGISTRY)
+
+
+def test_every_partner_and_job_of_the_registry_must_be_configured(tmp_path):
+    defaults = tmp_path / "defaults.yaml"
+    text = (PROJECT_ROOT / "config" / "defaults.yaml").read_text(encoding="utf-8")
+    defaults.write_text(text.replace("  bpjs_push: {cron: \"0 19 * * *\"}\n", ""), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"jobs: missing job 'bpjs_push'"):
+        load_settings(None, environ={}, defaults=defaults, **REGISTRY)
+    with pytest.raises(ConfigError, match=r"partners: missing partner 'pos'"):
+        load_settings(None, environ={}, partners=[*PARTNERS, "pos"], jobs=list(JOBS))
+
+
+def test_the_default_configuration_names_exactly_the_registry(tmp_path):
+    s = load_settings(environ={}, **REGISTRY)
+    assert list(s.jobs) == list(JOBS) and set(PARTNERS) <= set(s.partners)
 
 
 def test_missing_override_file_is_named(tmp_path):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from desk.acting import Refused
 from desk.alerts import acknowledge
 from desk.files import file_for_download, ignore_file, replacement_of, reprocess_file
 from desk.jobs import pause, rerun, resume, run_now
 from desk.permissions import PermissionDenied
+from desk.refusal import Refused
 from jobs.locks import JobBusy
 from jobs.registry import UnknownJob
 from models import Alert, AuditLog, BatchFile, JobPause, JobRun, Role, User
@@ -54,9 +54,11 @@ def test_run_now_while_the_job_runs_is_refused_and_writes_nothing(staff, job_ctx
     try:
         run_now(job_ctx, "bpjs_pull", "coordinator")
         before = _writes()
-        with pytest.raises(JobBusy) as busy:
+        with pytest.raises(Refused) as busy:
             run_now(job_ctx, "bpjs_pull", "supervisor")
-        assert "sedang berjalan" in busy.value.message
+        assert busy.value.key == "jobs.error.busy" and isinstance(busy.value.__cause__, JobBusy)
+        assert "sedang berjalan" in busy.value.message("id")
+        assert busy.value.message("en") == "Job bpjs_pull is already running; wait until it ends."
         assert _writes() == before
     finally:
         job.release()
@@ -64,8 +66,10 @@ def test_run_now_while_the_job_runs_is_refused_and_writes_nothing(staff, job_ctx
 
 
 def test_an_unknown_job_is_refused(staff, job_ctx):
-    with pytest.raises(UnknownJob):
+    with pytest.raises(Refused) as err:
         run_now(job_ctx, "bpjs_nope", "coordinator")
+    assert err.value.key == "jobs.error.unknown" and isinstance(err.value.__cause__, UnknownJob)
+    assert "bpjs_nope" in err.value.message("id") and err.value.message("en") == err.value.message("id")
     assert _writes() == (0, 0, 0, 0)
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from core.users import authenticate, create_user
-from desk.acting import Refused
 from desk.permissions import PermissionDenied
+from desk.refusal import Refused
 from desk.users import change_role, create_account, reset_password, set_active
 from models import AuditLog, Role, User
 

@@ -9,6 +9,7 @@ replaced by one that takes JOB_SECONDS. Prints a JSON summary of what this proce
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 import time
@@ -18,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from core.context import build_context
 from core.settings import load_settings
 from jobs import runner
-from jobs.registry import JOBS, JobSpec
+from jobs.registry import JOBS
 from jobs.result import JobResult
 from jobs.scheduler import start_scheduler, stop_scheduler
 
@@ -34,7 +35,7 @@ def main(config: str, seconds: float, job_seconds: float) -> None:
         time.sleep(job_seconds)
         return JobResult({"files": 0})
 
-    JOBS[JOB] = JobSpec(JOB, slow_job, "bank", "Ambil hasil", "Fetch results")
+    JOBS[JOB] = dataclasses.replace(JOBS[JOB], func=slow_job)
     real = runner.run_scheduled
 
     def counted(ctx, job_id, when):

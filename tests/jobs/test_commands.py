@@ -1,4 +1,4 @@
-"""`jobs list`, `jobs run`, `check` and `simulate` as a person runs them (child processes, spec section 5)."""
+"""`jobs list`, `jobs run`, `check` and `simulate` as a person runs them (child processes, exit codes)."""
 
 from __future__ import annotations
 

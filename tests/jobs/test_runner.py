@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from core.db import write_tx
 from jobs import locks
 from jobs.locks import HOLDER, JobBusy
-from jobs.registry import JOBS, JobSpec, UnknownJob
+from jobs.registry import JOBS, UnknownJob
 from jobs.result import JobError, JobResult
 from jobs.runner import run_job, run_with_retries, start_job
 from models import Alert, AuditLog, Claim, ClaimStatus, JobRun, SchedulerLock, User, db
@@ -32,7 +33,7 @@ def fake_job(monkeypatch):
     def call(ctx, log):
         return Fake.func(ctx, log)
 
-    monkeypatch.setitem(JOBS, JOB, JobSpec(JOB, call, "bpjs", "Ambil klaim terverifikasi dari BPJS", "Fetch"))
+    monkeypatch.setitem(JOBS, JOB, dataclasses.replace(JOBS[JOB], func=call))
     return Fake
 
 

@@ -1,20 +1,21 @@
-"""The scheduler (jobs/scheduler.py), pauses, the job list for the UI, and the background service."""
+"""The scheduler (jobs/scheduler.py), pauses and the job list for the UI and the command line."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
+from desk.views.jobs import job_infos
 from jobs.pause import pause_job, paused, resume_job
-from jobs.registry import JOBS, JobSpec, job_infos
+from jobs.registry import JOBS
 from jobs.result import JobError, JobResult
 from jobs.runner import run_scheduled
 from jobs.scheduler import cron_trigger, next_run_time, scheduled_time, start_scheduler, stop_scheduler
-from jobs.service import start_background, stop_background
 from models import AuditLog, JobRun
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -27,8 +28,7 @@ def fake_job(monkeypatch):
     class Fake:
         func = staticmethod(lambda ctx, log: JobResult({"files": 0}))
 
-    monkeypatch.setitem(JOBS, JOB, JobSpec(JOB, lambda ctx, log: Fake.func(ctx, log), "bank", "Ambil hasil",
-                                           "Fetch results"))
+    monkeypatch.setitem(JOBS, JOB, dataclasses.replace(JOBS[JOB], func=lambda ctx, log: Fake.func(ctx, log)))
     return Fake
 
 
@@ -142,21 +142,3 @@ def test_job_infos_list_every_job_with_schedule_pause_and_last_outcome(job_ctx, 
     assert infos["bpjs_pull"].cron == "0 1 * * *" and infos["bpjs_pull"].next_run_at is not None
     assert infos[JOB].last_run.id == run.id and infos[JOB].running is None
     assert infos["bpjs_push"].paused is not None and infos["bpjs_pull"].paused is None
-
-
-async def test_serve_starts_the_embedded_server_and_the_scheduler(job_ctx):
-    import dataclasses
-
-    settings = job_ctx.settings
-    job_ctx.settings = dataclasses.replace(settings, embedded_sftp=dataclasses.replace(
-        settings.embedded_sftp, enabled=True, port=0, simulate=True))
-    await start_background(job_ctx)
-    try:
-        scheduler = job_ctx.extras["scheduler"]
-        ids = {job.id for job in scheduler.get_jobs()}
-        assert set(JOBS) | {"watch_overdue", "watch_payment_duty", "demo_bpjs", "demo_bank"} <= ids
-        assert job_ctx.extras["sftp_server"].port > 0
-        assert (settings.work_dir / "keys" / "known_hosts").exists()
-    finally:
-        await stop_background(job_ctx)
-    assert "scheduler" not in job_ctx.extras and "sftp_server" not in job_ctx.extras

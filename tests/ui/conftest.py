@@ -47,3 +47,30 @@ async def login(user: TestUser, username: str, password: str = PASSWORD) -> None
     user.find(marker="password").type(password)
     user.find(marker="login-submit").click()
     await user.should_see(marker="page-title", retries=50)
+
+
+async def open_as(user: TestUser, username: str, path: str) -> None:
+    """Log in as `username`, then open `path`."""
+    await login(user, username)
+    await user.open(path)
+
+
+async def should_see_all(user: TestUser, *texts: str) -> None:
+    """Each of `texts` is on the page."""
+    for text in texts:
+        await user.should_see(text)
+
+
+async def confirm(user: TestUser, marker: str) -> None:
+    """Click the desk action button `marker`, then confirm in its dialog."""
+    user.find(marker=marker).click()
+    await user.should_see(marker="confirm-dialog")
+    user.find(marker="confirm-ok").click()
+
+
+async def claim_action(user: TestUser, action: str, preview: str, reason: str) -> None:
+    """Open the claim action `action`, wait until its preview shows `preview`, give `reason`, confirm."""
+    user.find(marker=f"action-{action}").click()
+    await user.should_see(preview, retries=30)
+    user.find(marker="action-reason").type(reason)
+    user.find(marker="action-confirm").click()

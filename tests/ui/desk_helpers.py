@@ -9,6 +9,7 @@ browser test.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 from core.context import AppContext, build_context
 from core.settings import load_settings
-from jobs.registry import JOBS, JobSpec
+from jobs.registry import JOBS
 from jobs.result import JobError, JobResult
 from models import JobRun, db, utcnow
 
@@ -54,7 +55,7 @@ class FakeJob:
 
     def install(self, monkeypatch) -> FakeJob:
         spec = JOBS[self.job_id]
-        fake = JobSpec(spec.id, self, spec.partner, spec.label, spec.label_en)
+        fake = dataclasses.replace(spec, func=self)
         monkeypatch.setitem(JOBS, self.job_id, fake)
         return self
 

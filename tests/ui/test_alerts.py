@@ -2,7 +2,7 @@ import pytest
 from nicegui.testing import User
 
 from models import Alert, AuditLog, PayoutBatch, utcnow
-from tests.ui.conftest import login
+from tests.ui.conftest import confirm, login
 from tests.ui.desk_helpers import finished_run
 
 
@@ -38,9 +38,7 @@ async def test_acknowledge_asks_for_a_note_then_closes_the_alert(accounts, user:
     failed, _ = _alerts()
     await login(user, "coordinator")
     await user.open("/peringatan")
-    user.find(marker=f"ack-{failed.id}").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, f"ack-{failed.id}")
     await user.should_see(marker="confirm-error", content="Alasan wajib diisi", retries=30)
     assert Alert.get_by_id(failed.id).acknowledged_at is None
     user.find(marker="confirm-reason").type("Kunci baru dicocokkan dengan Bank NTT; known_hosts diperbarui")

@@ -3,7 +3,7 @@ from nicegui.testing import User
 
 from models import BatchFile, Claim, ClaimEvent, ClaimStatus, PayoutBatch, PayoutInstruction
 from tests.factories import make_claim
-from tests.ui.conftest import login
+from tests.ui.conftest import claim_action, login, should_see_all
 
 S = ClaimStatus
 NIK = "5305014107850001"
@@ -27,15 +27,10 @@ async def test_detail_shows_fields_case_attempts_source_and_timeline(accounts, u
     claim = _failed_claim_with_history()
     await login(user, "coordinator")
     await user.open(f"/klaim/{claim.claim_no}")
-    await user.should_see("Gagal Dibayar")
-    await user.should_see("Rp 1.000.000")
-    await user.should_see(NIK)
-    await user.should_see("BPJSTK_KLAIM_20261101_01.txt")
-    await user.should_see("12")
-    await user.should_see("Pembayaran lain kasus KSS-000000077 (1)")
-    await user.should_see("JKK - Biaya Pemakaman")
-    await user.should_see("INS000000000001 · batch 20261102000001")
-    await user.should_see("Rekening sudah ditutup: Rekening ditutup nasabah")
+    await should_see_all(user, "Gagal Dibayar", "Rp 1.000.000", NIK, "BPJSTK_KLAIM_20261101_01.txt", "12",
+                         "Pembayaran lain kasus KSS-000000077 (1)", "JKK - Biaya Pemakaman",
+                         "INS000000000001 · batch 20261102000001",
+                         "Rekening sudah ditutup: Rekening ditutup nasabah")
     titles = [e.props["title"] for e in user.find(ui.timeline_entry).elements]
     assert titles == ["Diterima dari BPJS"]  # the timeline's one event (newest first)
 
@@ -70,10 +65,7 @@ async def test_hold_then_release_from_the_detail_page(accounts, user: User):
     user.find(marker="action-confirm").click()
     await user.should_see("Alasan ditunda/dibatalkan: Menunggu surat keterangan ahli waris", retries=30)
     assert Claim.get_by_id(claim.id).status == S.ON_HOLD
-    user.find(marker="action-release").click()
-    await user.should_see("Ditunda → Siap Dibayar", retries=30)
-    user.find(marker="action-reason").type("Surat sudah diterima")
-    user.find(marker="action-confirm").click()
+    await claim_action(user, "release", "Ditunda → Siap Dibayar", "Surat sudah diterima")
     await user.should_see(marker="claim-status", content="Siap Dibayar", retries=30)
     actions = [e.action for e in ClaimEvent.select().where(ClaimEvent.claim == claim.id)]
     assert actions[-2:] == ["HOLD", "RELEASE"]

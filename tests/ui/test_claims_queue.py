@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from models import AuditLog, Claim, ClaimEvent, ClaimStatus
 from tests.factories import make_claim
-from tests.ui.conftest import login
+from tests.ui.conftest import claim_action, login
 
 S = ClaimStatus
 NIK = "5305014107850001"
@@ -74,10 +74,8 @@ async def test_bulk_hold_on_all_matching_previews_count_and_total_then_holds(acc
     await user.open("/klaim?kab=5305")
     user.find(marker="select-all-matching").click()
     await user.should_see("Semua 3 klaim yang cocok dipilih (Rp 6.000.000)", retries=30)
-    user.find(marker="action-hold").click()
-    await user.should_see("3 klaim (Rp 6.000.000): Siap Dibayar → Ditunda", retries=30)
-    user.find(marker="action-reason").type("Verifikasi ulang data desa")
-    user.find(marker="action-confirm").click()
+    await claim_action(user, "hold", "3 klaim (Rp 6.000.000): Siap Dibayar → Ditunda",
+                       "Verifikasi ulang data desa")
     await user.should_see("3 klaim diproses (Rp 6.000.000)", retries=30)
     assert {Claim.get_by_id(c.id).status for c in held} == {S.ON_HOLD}
     assert ClaimEvent.select().where(ClaimEvent.action == "HOLD").count() == 3
@@ -91,10 +89,7 @@ async def test_bulk_release_on_ticked_rows(accounts, user: User):
     user.find(marker="claims-table").trigger("selection", {"rows": t.rows, "keys": [r["id"] for r in t.rows],
                                                            "added": True})
     await user.should_see("2 dipilih", retries=30)
-    user.find(marker="action-release").click()
-    await user.should_see("Ditunda → Siap Dibayar", retries=30)
-    user.find(marker="action-reason").type("Data sudah lengkap")
-    user.find(marker="action-confirm").click()
+    await claim_action(user, "release", "Ditunda → Siap Dibayar", "Data sudah lengkap")
     await user.should_see("2 klaim diproses", retries=30)
     assert {Claim.get_by_id(c.id).status for c in claims} == {S.READY}
 

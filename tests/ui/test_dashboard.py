@@ -6,7 +6,7 @@ from nicegui.testing import User
 from core.text import fmt
 from models import Alert, Claim, ClaimStatus, JobRun, utcnow
 from tests.factories import make_claim
-from tests.ui.conftest import login
+from tests.ui.conftest import login, should_see_all
 
 S = ClaimStatus
 
@@ -20,9 +20,7 @@ async def test_status_cards_show_count_and_total_per_status(accounts, user: User
         n = Claim.select().where(Claim.status == status).count()
         card = user.find(marker=f"status-count-{status}").elements.pop()
         assert card.text == fmt.number(n)
-    await user.should_see("Rp 6.000.000")
-    await user.should_see("Siap Dibayar")
-    await user.should_see("Berhasil Dibayar")
+    await should_see_all(user, "Rp 6.000.000", "Siap Dibayar", "Berhasil Dibayar")
 
 
 async def test_status_card_opens_its_queue(accounts, user: User):
@@ -63,12 +61,8 @@ async def test_last_job_outcomes_and_open_alerts_are_shown(accounts, user: User)
     Alert.create(kind="job_failed", subject="Ambil hasil bank gagal", message="Kunci host berubah")
     Alert.create(kind="x", subject="Sudah ditangani", message="-", acknowledged_at=utcnow())
     await login(user, "viewer")
-    await user.should_see("Kunci host server bank berubah")
-    await user.should_see("Gagal")
-    await user.should_see("Berhasil")
-    await user.should_see("belum pernah berjalan")
-    await user.should_see("Peringatan terbuka (1)")
-    await user.should_see("Ambil hasil bank gagal")
+    await should_see_all(user, "Kunci host server bank berubah", "Gagal", "Berhasil", "belum pernah berjalan",
+                         "Peringatan terbuka (1)", "Ambil hasil bank gagal")
     await user.should_not_see("Sudah ditangani")
     await user.should_see(marker="alert-count")
 
@@ -78,5 +72,4 @@ async def test_english_switch_translates_the_frame_and_statuses(accounts, user: 
     user.find(marker="language").click()
     user.find("English").click()
     await user.should_see("Dashboard", retries=30)
-    await user.should_see("Ready for payout")
-    await user.should_see("Times in WITA")
+    await should_see_all(user, "Ready for payout", "Times in WITA")

@@ -4,7 +4,7 @@ import pytest
 from nicegui.testing import User
 
 from models import AuditLog, BatchFile, JobRun, RecordError
-from tests.ui.conftest import login
+from tests.ui.conftest import confirm, login
 from tests.ui.desk_helpers import FakeJob
 from tests.ui.desk_helpers import wait_until_no_run_is_running as wait_for_runs
 
@@ -111,9 +111,7 @@ async def test_a_supervisor_ignores_a_rejected_file_with_a_reason(accounts, user
     rejected = _rejected(tmp_path)
     await login(user, "supervisor")
     await user.open(f"/berkas/{rejected.id}")
-    user.find(marker="file-ignore").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "file-ignore")
     await user.should_see(marker="confirm-error", content="Alasan wajib diisi", retries=30)
     user.find(marker="confirm-reason").type("BPJS mengganti dengan BPJSTK_KLAIM_20261103_02.txt")
     user.find(marker="confirm-ok").click()
@@ -133,9 +131,7 @@ async def test_reprocess_runs_the_pull_then_shows_the_replacement(accounts, fake
     fake_pull.effect = partner_sent_a_corrected_file
     await login(user, "coordinator")
     await user.open(f"/berkas/{rejected.id}")
-    user.find(marker="file-reprocess").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "file-reprocess")
     await user.should_see("langkah 3: selesai", retries=80)
     await user.should_see(marker="file-replacement", retries=40)
     run = JobRun.get()

@@ -4,7 +4,7 @@ from nicegui.testing import User
 from desk.jobs import pause, run_now
 from models import AuditLog, JobPause, JobRun
 from models import User as Account
-from tests.ui.conftest import login
+from tests.ui.conftest import confirm, login
 from tests.ui.desk_helpers import HOST_KEY_CHANGED, FakeJob, app_ctx, finished_run
 from tests.ui.desk_helpers import wait_until_no_run_is_running as wait_for_runs
 
@@ -72,9 +72,7 @@ async def test_a_second_run_while_one_runs_is_refused_with_a_message(accounts, f
     await login(user, "coordinator")
     await user.open("/tugas")
     run_now(app_ctx(), "bpjs_pull", "supervisor")
-    user.find(marker="run-bpjs_pull").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "run-bpjs_pull")
     await user.should_see(marker="confirm-error", content="sedang berjalan", retries=30)
     assert JobRun.select().count() == 1
 
@@ -89,9 +87,7 @@ async def test_pause_and_resume_ask_first_and_are_audited(accounts, user: User):
     await user.should_see(marker="paused-bank_push", content="Jadwal dijeda oleh supervisor", retries=30)
     await user.should_see("Alasan: Bank NTT sedang migrasi sistem")
     assert JobPause.get(JobPause.job == "bank_push").reason == "Bank NTT sedang migrasi sistem"
-    user.find(marker="resume-bank_push").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "resume-bank_push")
     await user.should_see(marker="pause-bank_push", retries=30)
     assert not JobPause.select().exists()
     assert [a.action for a in AuditLog.select().where(AuditLog.target == "bank_push")] == ["JOB_PAUSE",

@@ -6,7 +6,7 @@ from nicegui.testing import User
 
 from models import AuditLog, BatchFile, JobRun, utcnow
 from models import User as Account
-from tests.ui.conftest import login
+from tests.ui.conftest import confirm, login
 from tests.ui.desk_helpers import FakeJob, finished_run
 from tests.ui.desk_helpers import wait_until_no_run_is_running as wait_for_runs
 
@@ -91,9 +91,7 @@ async def test_re_run_of_a_failed_run_asks_first_then_runs_it_as_a_retry(account
     failed = _failed_host_key_run()
     await login(user, "coordinator")
     await user.open(f"/tugas/riwayat/{failed.id}")
-    user.find(marker="rerun").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "rerun")
     await user.should_see("langkah 3: selesai", retries=80)
     await user.should_see(marker="run-outcome", content="Berhasil", retries=30)
     retry = JobRun.get(JobRun.id != failed.id)

@@ -4,12 +4,19 @@ from nicegui.testing import User
 from core.users import authenticate
 from models import AuditLog, Role
 from models import User as Account
-from tests.ui.conftest import login
+from tests.ui.conftest import confirm, open_as
+
+
+async def change_role(user: User, username: str, role: str) -> None:
+    """Open `username`'s role dialog, choose `role`, save."""
+    user.find(marker=f"change-role-{username}").click()
+    await user.should_see(marker="role-dialog")
+    user.find(marker="role-choice").elements.pop().set_value(role)
+    user.find(marker="role-save").click()
 
 
 async def test_an_admin_creates_a_user_and_sees_the_one_time_password_once(accounts, user: User):
-    await login(user, "admin")
-    await user.open("/pengguna")
+    await open_as(user, "admin", "/pengguna")
     user.find(marker="new-username").type("maria.lado")
     user.find(marker="new-full-name").type("Maria Lado")
     user.find(marker="new-role").elements.pop().set_value(Role.COORDINATOR)
@@ -25,28 +32,19 @@ async def test_an_admin_creates_a_user_and_sees_the_one_time_password_once(accou
 
 
 async def test_a_refused_name_is_explained(accounts, user: User):
-    await login(user, "admin")
-    await user.open("/pengguna")
+    await open_as(user, "admin", "/pengguna")
     user.find(marker="new-username").type("viewer")
     user.find(marker="create-user-submit").click()
     await user.should_see(marker="create-error", content="sudah dipakai", retries=50)
 
 
 async def test_change_role_deactivate_and_reset_password(accounts, user: User):
-    await login(user, "admin")
-    await user.open("/pengguna")
-    user.find(marker="change-role-viewer").click()
-    await user.should_see(marker="role-dialog")
-    user.find(marker="role-choice").elements.pop().set_value(Role.SUPERVISOR)
-    user.find(marker="role-save").click()
+    await open_as(user, "admin", "/pengguna")
+    await change_role(user, "viewer", Role.SUPERVISOR)
     await user.should_see(marker="role-viewer", content="Supervisor", retries=30)
-    user.find(marker="deactivate-coordinator").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "deactivate-coordinator")
     await user.should_see(marker="state-coordinator", content="Nonaktif", retries=30)
-    user.find(marker="reset-supervisor").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "reset-supervisor")
     await user.should_see(marker="one-time-password", retries=50)
     password = user.find(marker="one-time-password").elements.pop().text
     assert authenticate("supervisor", password).user.must_change_password
@@ -55,32 +53,24 @@ async def test_change_role_deactivate_and_reset_password(accounts, user: User):
 
 
 async def test_the_last_admin_cannot_demote_or_deactivate_themselves(accounts, user: User):
-    await login(user, "admin")
-    await user.open("/pengguna")
-    user.find(marker="change-role-admin").click()
-    await user.should_see(marker="role-dialog")
-    user.find(marker="role-choice").elements.pop().set_value(Role.VIEWER)
-    user.find(marker="role-save").click()
+    await open_as(user, "admin", "/pengguna")
+    await change_role(user, "admin", Role.VIEWER)
     await user.should_see(marker="role-error", content="satu-satunya admin aktif", retries=30)
-    user.find(marker="deactivate-admin").click()
-    await user.should_see(marker="confirm-dialog")
-    user.find(marker="confirm-ok").click()
+    await confirm(user, "deactivate-admin")
     await user.should_see(marker="confirm-error", content="akun Anda sendiri", retries=30)
     assert Account.get(Account.username == "admin").role == Role.ADMIN
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.COORDINATOR, Role.SUPERVISOR])
 async def test_only_admins_open_the_users_page(accounts, user: User, role):
-    await login(user, role)
-    await user.open("/pengguna")
+    await open_as(user, role, "/pengguna")
     await user.should_see("Halaman ini untuk peran Admin")
     await user.should_not_see(marker="create-user")
 
 
 async def test_an_admin_demoted_while_the_page_is_open_is_refused_and_nothing_changes(accounts, user: User):
     Account.create(username="admin2", role=Role.ADMIN, password_hash="-")
-    await login(user, "admin")
-    await user.open("/pengguna")
+    await open_as(user, "admin", "/pengguna")
     Account.update(role=Role.SUPERVISOR).where(Account.username == "admin").execute()
     audited = AuditLog.select().count()
     user.find(marker="new-username").type("penyusup")

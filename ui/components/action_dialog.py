@@ -1,6 +1,6 @@
 """The one way a claim action is done from the UI: read what will happen, give a reason, confirm.
 
-The preview comes from `desk.claim_actions.preview` (the same planner that performs), and the
+The preview comes from `desk.claims.preview` (the same planner that performs), and the
 confirmation passes its digest back, so if a job or another user changed the claims in
 between, nothing happens and a fresh preview is shown instead.
 """
@@ -13,19 +13,9 @@ from nicegui import ui
 
 from core.claims.states import ConcurrentChange, IllegalTransition
 from core.context import AppContext
-from desk.claim_actions import (
-    PERMISSION,
-    REASON_OPTIONAL,
-    ActionRefused,
-    BankDetails,
-    ClaimAction,
-    Preview,
-    Rules,
-    Target,
-    perform,
-    preview,
-)
+from desk.claims import REASON_OPTIONAL, BankDetails, ClaimAction, Preview, Rules, Target, perform, preview
 from desk.permissions import MIN_ROLE
+from desk.refusal import Refused
 from ui import session as sess
 from ui.session import Session
 
@@ -46,7 +36,7 @@ class ActionDialog:
         self.plan: Preview | None = None
 
     async def open(self) -> None:
-        session = await sess.guard(self.ctx, PERMISSION[self.action])
+        session = await sess.guard(self.ctx, self.action)
         if session is None:
             return
         self.session = session
@@ -109,7 +99,7 @@ class ActionDialog:
         try:
             plan = await sess.db_call(preview, self.action, self.target, by=self.session.username,
                                       rules=self.rules, bank=self._bank())
-        except ActionRefused as exc:
+        except Refused as exc:
             self.preview_box.clear()
             self.error.text = exc.message(self.session.lang)
             return
@@ -144,7 +134,7 @@ class ActionDialog:
                 ui.label(t(key, **params)).classes("text-warning")
 
     async def submit(self) -> None:
-        session = await sess.guard(self.ctx, PERMISSION[self.action])
+        session = await sess.guard(self.ctx, self.action)
         if session is None:
             self.dialog.close()
             return
@@ -155,7 +145,7 @@ class ActionDialog:
             outcome = await sess.db_call(perform, self.action, self.target, by=session.username,
                                          rules=self.rules, reason=self.reason.value, bank=self._bank(),
                                          expected_digest=self.plan.digest)
-        except ActionRefused as exc:
+        except Refused as exc:
             self.error.text = exc.message(session.lang)
             if exc.key == "action.error.changed":
                 await self.refresh_preview()
@@ -179,10 +169,9 @@ def action_button(session: Session, action: ClaimAction, on_click: Callable, *,
     """A claim action button; greyed out with the role it needs when this role may not do it."""
     button = ui.button(session.t(f"action.{action}"), icon=ICONS[action], on_click=on_click) \
         .props("no-caps outline").mark(f"action-{action}")
-    permission = PERMISSION[action]
-    if not session.can(permission) or not enabled:
+    if not session.can(action) or not enabled:
         button.disable()
-        if not session.can(permission):
+        if not session.can(action):
             with button:
-                ui.tooltip(session.t("action.role_needed", needed=MIN_ROLE[permission]))
+                ui.tooltip(session.t("action.role_needed", needed=MIN_ROLE[action]))
     return button

@@ -2,8 +2,8 @@
 
 Every desk action goes through `confirm(...)`: it says what will happen, asks for a reason
 or note when one is needed, and calls the action's handler, which checks the role again
-on the server. Refusals of any kind (role, state, a job already running) come back as
-one readable sentence from `refusal(...)`.
+on the server. Refusals of any kind (role, state, a job already running) are one error,
+`desk.refusal.Refused`, whose `message(lang)` is the sentence shown.
 """
 
 from __future__ import annotations
@@ -16,38 +16,25 @@ from nicegui import ui
 
 from core.text import fmt
 from core.text.i18n import MESSAGES
-from desk.acting import Refused
-from desk.permissions import MIN_ROLE, Action, PermissionDenied
-from jobs.locks import JobBusy
-from jobs.registry import UnknownJob
+from desk.permissions import MIN_ROLE, Action
+from desk.refusal import Refused
+from desk.views.jobs import job_name, partner_name
+from models import RunOutcome
 from ui import session as sess
 from ui.session import Session
 
 PAGE_SIZES = (10, 25, 50, 100)
-OUTCOME_COLORS = {"SUCCEEDED": "positive", "SUCCEEDED_WITH_WARNINGS": "warning", "FAILED": "negative",
-                  "RUNNING": "info"}
+OUTCOME_COLORS = {RunOutcome.SUCCEEDED: "positive", RunOutcome.SUCCEEDED_WITH_WARNINGS: "warning",
+                  RunOutcome.FAILED: "negative", RunOutcome.RUNNING: "info"}
 Loader = Callable[[int, int, str | None, bool], Awaitable[tuple[list[dict[str, Any]], int]]]
-
-
-def refusal(session: Session, exc: Exception) -> str | None:
-    """The sentence for a refused desk action, or None when `exc` is not a refusal (a real error)."""
-    if isinstance(exc, PermissionDenied):
-        return session.t("error.permission_denied", role=exc.role, needed=exc.needed)
-    if isinstance(exc, Refused):
-        return exc.message(session.lang)
-    if isinstance(exc, JobBusy):
-        return exc.message if session.lang == "id" else str(exc).split(" / ", 1)[-1]
-    if isinstance(exc, UnknownJob):
-        return str(exc)
-    return None
 
 
 async def attempt(session: Session, work: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Run a desk action off the event loop: (True, result), or (False, refusal sentence)."""
     try:
         return True, await sess.db_call(work, *args, **kwargs)
-    except (PermissionDenied, Refused, JobBusy, UnknownJob) as exc:
-        return False, refusal(session, exc)
+    except Refused as exc:
+        return False, exc.message(session.lang)
 
 
 Confirmed = Callable[[str | None], Awaitable[str | None]]
@@ -202,8 +189,11 @@ def outcome_badge(session: Session, outcome: str) -> ui.badge:
 
 
 def job_label(session: Session, job_id: str) -> str:
-    key = f"job.{job_id}"
-    return session.t(key) if key in MESSAGES else job_id
+    return job_name(job_id, session.lang)  # the job registry's, like every job's name
+
+
+def partner_label(session: Session, partner: str) -> str:
+    return partner_name(partner, session.lang)
 
 
 def cause_label(session: Session, cause: str | None) -> str:

@@ -13,13 +13,15 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from desk.views.jobs import run_progress
+from models import RunOutcome
 from ui import session as sess
 from ui.components.desk import job_label, outcome_badge
 from ui.session import Session
 
 POLL_SECONDS = 1.0
 LINE_STYLE = "white-space: pre-wrap; overflow-wrap: anywhere"  # long error lines wrap instead of scrolling
-NOTIFY_TYPES = {"SUCCEEDED": "positive", "SUCCEEDED_WITH_WARNINGS": "warning", "FAILED": "negative"}
+NOTIFY_TYPES = {RunOutcome.SUCCEEDED: "positive", RunOutcome.SUCCEEDED_WITH_WARNINGS: "warning",
+                RunOutcome.FAILED: "negative"}
 
 
 class RunWatch:
@@ -28,7 +30,7 @@ class RunWatch:
         self.session, self.run_id, self.job_id = session, run_id, job_id
         self.notify, self.on_end = notify, on_end
         self.lines: list[str] = []
-        self.outcome = "RUNNING"
+        self.outcome = RunOutcome.RUNNING
         with ui.card().classes("w-full gap-1").mark(f"run-watch-{run_id}") as self.card:
             with ui.row().classes("items-center gap-2"):
                 ui.label(session.t("jobs.live_log", run=str(run_id))) \
@@ -37,7 +39,7 @@ class RunWatch:
                 ui.link(session.t("jobs.open_run", run=str(run_id)), f"/tugas/riwayat/{run_id}") \
                     .classes("text-body2")
             with self.badge_box:
-                outcome_badge(session, "RUNNING").mark("run-outcome")
+                outcome_badge(session, RunOutcome.RUNNING).mark("run-outcome")
                 self.spinner = ui.spinner(size="sm")
             self.log = ui.log(max_lines=max_lines).classes("w-full h-64 text-caption").mark("run-log")
             self.error = ui.label("").classes("text-negative text-body2").mark("run-error")
@@ -51,7 +53,7 @@ class RunWatch:
             return
         outcome, log, error, _cause = progress
         self._show_lines(log)
-        if outcome == "RUNNING" or outcome == self.outcome:
+        if outcome == RunOutcome.RUNNING or outcome == self.outcome:
             return
         self.outcome = outcome
         self.timer.cancel()

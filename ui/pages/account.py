@@ -9,23 +9,19 @@ from core.text import fmt, i18n
 from core.users import UserError, change_password
 from models import User
 from ui import session as sess
-from ui.frame import frame
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(sess.ACCOUNT_PATH)
-    async def account_page() -> None:
-        session = await sess.current(ctx, allow_password_change=True)
-        if session is None:
-            return
+    @desk_page(ctx, sess.ACCOUNT_PATH, "account.title", allow_password_change=True)
+    async def account_page(page: Page) -> None:
+        session = page.session
         user = await sess.db_call(User.get_by_id, session.user_id)
-        with frame(session, "account.title", sess.ACCOUNT_PATH):
-            if session.must_change_password:
-                ui.label(session.t("account.must_change")).classes("text-warning text-body1") \
-                    .mark("must-change")
-            _profile(session, user)
-            PasswordForm(ctx, session).build()
+        if session.must_change_password:
+            ui.label(session.t("account.must_change")).classes("text-warning text-body1").mark("must-change")
+        _profile(session, user)
+        PasswordForm(ctx, session).build()
 
 
 def _profile(session: Session, user: User) -> None:

@@ -15,8 +15,9 @@ from desk.alerts import acknowledge, open_alerts, recently_acknowledged
 from desk.permissions import Action
 from models import Alert
 from ui import session as sess
-from ui.components.desk import attempt, confirm, desk_button, when
-from ui.frame import frame
+from ui.components.asking import Question, asks
+from ui.components.desk import desk_button, when
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/peringatan"
@@ -25,14 +26,10 @@ KIND_COLORS = {"job_failed": "red-7", "file_rejected": "orange-8", "overdue_resu
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def alerts_page() -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH, "nav.alerts")
+    async def alerts_page(page: Page) -> None:
         (alerts, count), done = await sess.db_call(lambda: (open_alerts(), recently_acknowledged()))
-        with frame(session, "nav.alerts", PATH):
-            AlertsPage(ctx, session).build(alerts, count, done)
+        AlertsPage(ctx, page.session).build(alerts, count, done)
 
 
 class AlertsPage:
@@ -83,23 +80,15 @@ class AlertsPage:
             ui.label(t("alerts.acked_by", user=by or "-", time=when(s, alert.acknowledged_at),
                        note=alert.acknowledge_note or "")).mark(f"done-{alert.id}")
 
-    async def ask_ack(self, alert: Alert) -> None:
-        session = await sess.guard(self.ctx, Action.ACK_ALERT)
-        if session is None:
-            return
-
-        async def go(note: str | None) -> str | None:
-            ok, result = await attempt(session, acknowledge, alert.id, session.username, note)
-            if not ok:
-                return result
-            ui.notify(session.t("alerts.ack_done"), type="positive")
+    @asks(Action.ACK_ALERT)
+    def ask_ack(self, s: Session, alert: Alert) -> Question:
+        def acknowledged(_alert: Alert) -> None:
+            ui.notify(s.t("alerts.ack_done"), type="positive")
             ui.navigate.to(PATH)  # the frame's count of open alerts changes too
-            return None
 
-        with self.dialog_host:
-            confirm(session, session.t("alerts.confirm_ack", subject=alert.subject),
-                    session.t("alerts.confirm_ack_help"), go, reason=session.t("alerts.note"),
-                    reason_required=True, button=session.t("alerts.ack"))
+        return Question(s.t("alerts.confirm_ack", subject=alert.subject), s.t("alerts.confirm_ack_help"),
+                        work=lambda note: acknowledge(alert.id, s.username, note), done=acknowledged,
+                        reason=s.t("alerts.note"), reason_required=True, button=s.t("alerts.ack"))
 
 
 def _kind(session: Session, kind: str) -> str:

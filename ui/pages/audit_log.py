@@ -19,24 +19,18 @@ from desk.permissions import Action
 from desk.views.audit import SYSTEM, AuditFilter, audit_choices, audit_page
 from ui import session as sess
 from ui.components.desk import PagedTable, col, short_when
-from ui.frame import denied, frame
+from ui.components.lists import MatchCount, read_rows
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/audit"
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def audit_log_page() -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
-        with frame(session, "nav.audit", PATH):
-            if not session.can(Action.VIEW_AUDIT):
-                denied(session, Action.VIEW_AUDIT)
-                return
-            users, actions = await sess.db_call(audit_choices)
-            await AuditLogPage(ctx, session).build(users, actions)
+    @desk_page(ctx, PATH, "nav.audit", need=Action.VIEW_AUDIT)
+    async def audit_log_page(page: Page) -> None:
+        users, actions = await sess.db_call(audit_choices)
+        await AuditLogPage(ctx, page.session).build(users, actions)
 
 
 class AuditLogPage:
@@ -57,7 +51,7 @@ class AuditLogPage:
                 .props("outlined dense").classes("min-w-48").mark("filter-action")
             self.date_from = self._date(t("audit.from"), "filter-from")
             self.date_to = self._date(t("audit.to"), "filter-to")
-        self.count = ui.label("").classes("text-body2 text-grey-8").mark("audit-count")
+        self.count = MatchCount(self.session, "audit.matching", marker="audit-count")
         columns = [col("at", t("audit.col.at", zone=zone)), col("user", t("audit.col.user")),
                    col("action", t("audit.col.action")), col("target", t("audit.col.target")),
                    col("details", t("audit.col.details"))]
@@ -83,12 +77,8 @@ class AuditLogPage:
         session = await sess.guard(self.ctx, Action.VIEW_AUDIT)
         if session is None:
             return [], 0
-        result = await sess.db_call(audit_page, self.filter, page=page, per_page=per_page)
-        if result is None:
-            return None
-        rows, total = result
-        self.count.text = self.session.t("audit.matching", count=total)
-        return [self._row(r) for r in rows], total
+        return await read_rows(audit_page, self.filter, page=page, per_page=per_page, row=self._row,
+                               count=self.count)
 
     def _row(self, entry: dict[str, Any]) -> dict[str, Any]:
         s = self.session

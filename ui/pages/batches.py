@@ -13,38 +13,33 @@ from core.context import AppContext
 from core.text import fmt
 from desk.permissions import Action
 from desk.views.batches import COUNTERS, BatchDetail, Overdue, batch_detail, batches_page, instructions_page
+from models import BatchStatus, FileStatus, InstructionStatus
 from ui import session as sess
 from ui.components.desk import PagedTable, col, short_when, when
-from ui.frame import STATUS_COLORS, frame
+from ui.frame import STATUS_COLORS, Page, desk_page
 from ui.session import Session
 
 PATH = "/batch"
-RESULT_COLORS = {"SENT": "blue-7", "SUCCESS": "green-8", "FAILED": "red-7", "RETURNED": "deep-orange-8"}
+R, B = InstructionStatus, BatchStatus
+RESULT_COLORS = {R.SENT: "blue-7", R.SUCCESS: "green-8", R.FAILED: "red-7", R.RETURNED: "deep-orange-8"}
 COUNTER_COLORS = {"instructed": "blue-7", "paid": "green-8", "failed": "red-7", "returned": "deep-orange-8",
                   "awaiting": "grey-8"}
-BATCH_COLORS = {"RECORDED": "grey-7", "WRITTEN": "amber-9", "DELIVERED": "blue-7", "COMPLETE": "green-8"}
+BATCH_COLORS = {B.RECORDED: "grey-7", B.WRITTEN: "amber-9", B.DELIVERED: "blue-7", B.COMPLETE: "green-8"}
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def batches_list(overdue: str = "") -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
-        with frame(session, "nav.batches", PATH):
-            await BatchesList(ctx, session, overdue == "1").build()
+    @desk_page(ctx, PATH, "nav.batches")
+    async def batches_list(page: Page, overdue: str = "") -> None:
+        await BatchesList(ctx, page.session, overdue == "1").build()
 
-    @ui.page(PATH + "/{batch_id}")
-    async def batch_page(batch_id: str) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH + "/{batch_id}", "batches.title_one", active=PATH)
+    async def batch_page(page: Page, batch_id: str) -> None:
+        page.title(batch=batch_id)
         detail = await sess.db_call(batch_detail, batch_id, _overdue(ctx))
-        with frame(session, "batches.title_one", PATH, batch=batch_id):
-            if detail is None:
-                ui.label(session.t("batches.not_found_page", batch=batch_id)).classes("text-negative")
-                return
-            await BatchPage(session, detail).build()
+        if detail is None:
+            page.not_found("batches.not_found_page", batch=batch_id)
+            return
+        await BatchPage(page.session, detail).build()
 
 
 def _overdue(ctx: AppContext) -> Overdue:
@@ -139,7 +134,8 @@ class BatchPage:
             for f in self.detail.files:
                 with ui.row().classes("items-center gap-2 text-body2"):
                     ui.link(f["name"], f"/berkas/{f['id']}")
-                    ui.badge(t(f"file_status.{'WRITTEN' if f['status'] == 'RECORDED' else f['status']}"))
+                    shown = FileStatus.WRITTEN if f["status"] == FileStatus.RECORDED else f["status"]
+                    ui.badge(t(f"file_status.{shown}"))
                     ui.label(f"{fmt.number(f['record_count'], s.lang)} · {fmt.rupiah(f['control_total'])}")
 
     async def _instructions(self) -> None:
@@ -176,7 +172,7 @@ class BatchPage:
     def _row(self, line: dict) -> dict:
         s, t = self.session, self.session.t
         account = line["account_no"] if s.can(Action.VIEW_FULL_NIK) else fmt.mask_account(line["account_no"])
-        if line["result_status"] == "SUCCESS":
+        if line["result_status"] == R.SUCCESS:
             detail = f"{line['bank_reference'] or ''} · {fmt.date(line['value_date'], s.lang)}"
         elif line["failure_code"]:
             detail = f"{s.label('failure_code', line['failure_code']) or line['failure_code']}: " \

@@ -6,33 +6,32 @@ import json
 
 from nicegui import ui
 
-from core.claims.payment_duty import UNPAID, due_date, working_days_late
+from core.claims.payment_duty import due_date, working_days_late
 from core.claims.queries import ClaimDetail, claim_detail
+from core.claims.statuses import UNPAID
 from core.context import AppContext
 from core.text import fmt, i18n
-from desk.claim_actions import BankDetails, ClaimAction, available
+from desk.claims import BankDetails, ClaimAction, available
 from desk.permissions import Action
-from models import Claim
+from models import Claim, InstructionStatus
 from ui import session as sess
 from ui.components.action_dialog import ActionDialog, action_button
-from ui.frame import frame, status_badge
+from ui.frame import Page, desk_page, status_badge
 from ui.session import Session
 
-RESULT_COLORS = {"SENT": "blue-7", "SUCCESS": "green-8", "FAILED": "red-7", "RETURNED": "deep-orange-8"}
+R = InstructionStatus
+RESULT_COLORS = {R.SENT: "blue-7", R.SUCCESS: "green-8", R.FAILED: "red-7", R.RETURNED: "deep-orange-8"}
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page("/klaim/{claim_no}")
-    async def claim_page(claim_no: str) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, "/klaim/{claim_no}", "claim.title", active="/klaim")
+    async def claim_page(page: Page, claim_no: str) -> None:
+        page.title(claim_no=claim_no)
         detail = await sess.db_call(claim_detail, claim_no)
-        with frame(session, "claim.title", "/klaim", claim_no=claim_no) as content:
-            if detail is None:
-                ui.label(session.t("claim.not_found", claim_no=claim_no)).classes("text-negative")
-                return
-            ClaimPage(ctx, session, detail, content).build()
+        if detail is None:
+            page.not_found("claim.not_found", claim_no=claim_no)
+            return
+        ClaimPage(ctx, page.session, detail, page.content).build()
 
 
 class ClaimPage:

@@ -17,13 +17,14 @@ from nicegui import ui
 from core.claims.queries import PAGE_SIZES, ClaimFilter, claims_page, count_and_total
 from core.context import AppContext
 from core.text import fmt
-from desk.claim_actions import BULK_ACTIONS, ClaimAction
+from desk.claims import BULK_ACTIONS, ClaimAction
 from desk.permissions import Action
 from ui import session as sess
 from ui.components.action_dialog import ActionDialog, action_button
 from ui.components.claim_filters import FilterBar
 from ui.components.desk import badge_cell, link_cell
-from ui.frame import STATUS_COLORS, frame
+from ui.components.lists import keep_in_address
+from ui.frame import STATUS_COLORS, Page, desk_page
 from ui.session import Session
 
 PATH = "/klaim"
@@ -31,17 +32,12 @@ COUNT_FRESH_SECONDS = 60  # paging and sorting reuse the filter's count this lon
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def queue_page(request: Request) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH, "nav.claims")
+    async def queue_page(page: Page, request: Request) -> None:
         claim_filter = ClaimFilter.from_params(request.query_params,
                                                kabupaten=ctx.reference.codes("kabupaten"),
                                                benefit_types=ctx.reference.codes("benefit_type"))
-        queue = ClaimQueue(ctx, session, claim_filter)
-        with frame(session, "nav.claims", PATH):
-            await queue.build()
+        await ClaimQueue(ctx, page.session, claim_filter).build()
 
 
 class ClaimQueue:
@@ -134,9 +130,7 @@ class ClaimQueue:
     async def apply_filter(self, claim_filter: ClaimFilter) -> None:
         self.filter = claim_filter
         self._clear_selection()
-        params = claim_filter.to_params()
-        ui.navigate.history.replace(f"{PATH}?{urlencode(params)}" if params else PATH)
-        sess.touch()
+        keep_in_address(PATH, claim_filter.to_params())
         await self.load(1)
 
     # -- bulk actions and export ----------------------------------------------------------

@@ -7,29 +7,28 @@ from nicegui import ui
 from core.claims.queries import Dashboard, dashboard
 from core.context import AppContext
 from core.text import fmt
-from models import ClaimStatus
+from desk.views.jobs import job_ids
+from models import ClaimStatus, RunOutcome
 from ui import session as sess
-from ui.frame import STATUS_COLORS, frame
+from ui.components.desk import job_label
+from ui.frame import STATUS_COLORS, Page, desk_page
 from ui.session import Session
 
-OUTCOME_COLORS = {"SUCCEEDED": "positive", "SUCCEEDED_WITH_WARNINGS": "warning", "FAILED": "negative",
-                  "RUNNING": "info"}
+OUTCOME_COLORS = {RunOutcome.SUCCEEDED: "positive", RunOutcome.SUCCEEDED_WITH_WARNINGS: "warning",
+                  RunOutcome.FAILED: "negative", RunOutcome.RUNNING: "info"}
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page("/")
-    async def dashboard_page() -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
-        data = await sess.db_call(dashboard, session.duty)
-        with frame(session, "nav.dashboard", "/"):
-            _status_cards(session, data)
-            with ui.row().classes("w-full gap-3 items-stretch"):
-                _past_duty(session, data)
-                _jobs(session, data)
-            _chart(session, data)
-            _alerts(session, data)
+    @desk_page(ctx, "/", "nav.dashboard")
+    async def dashboard_page(page: Page) -> None:
+        session = page.session
+        data = await sess.db_call(dashboard, session.duty, job_ids=job_ids())
+        _status_cards(session, data)
+        with ui.row().classes("w-full gap-3 items-stretch"):
+            _past_duty(session, data)
+            _jobs(session, data)
+        _chart(session, data)
+        _alerts(session, data)
 
 
 def _status_cards(session: Session, data: Dashboard) -> None:
@@ -71,7 +70,7 @@ def _jobs(session: Session, data: Dashboard) -> None:
         ui.label(t("dash.jobs")).classes("text-h6")
         for job, run in data.last_runs.items():
             with ui.row().classes("items-center gap-2 text-body2 no-wrap"):
-                ui.label(t(f"job.{job}")).classes("w-40 text-weight-medium")
+                ui.label(job_label(session, job)).classes("w-40 text-weight-medium")
                 if run is None:
                     ui.label(t("dash.never_ran")).classes("text-grey-7")
                     continue

@@ -15,6 +15,7 @@ import io
 import os
 import tempfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -40,34 +41,44 @@ NIK_FIELDS = ("nik", "beneficiary_nik")
 def register(ctx: AppContext) -> None:
     @app.get("/ekspor/klaim.csv")
     async def export_csv(request: Request) -> Response:
-        allowed_user = await _check(ctx, request)
-        if isinstance(allowed_user, Response):
-            return allowed_user
-        claim_filter, mask, duty = _filter(ctx, request), _masked(allowed_user), _duty(ctx)
-        await sess.db_call(audit, "EXPORT", username=allowed_user.username, target="klaim.csv",
-                           details={"filter": claim_filter.to_params(), "masked": mask})
-        return StreamingResponse(_csv_chunks(claim_filter, duty, mask), media_type="text/csv; charset=utf-8",
-                                 headers=_disposition("csv"))
+        export = await _export(ctx, request)
+        if isinstance(export, Response):
+            return export
+        await export.audit("klaim.csv")
+        return StreamingResponse(_csv_chunks(export.claim_filter, export.duty, export.mask),
+                                 media_type="text/csv; charset=utf-8", headers=_disposition("csv"))
 
     @app.get("/ekspor/klaim.xlsx")
     async def export_xlsx(request: Request) -> Response:
-        allowed_user = await _check(ctx, request)
-        if isinstance(allowed_user, Response):
-            return allowed_user
-        claim_filter, mask, duty = _filter(ctx, request), _masked(allowed_user), _duty(ctx)
-        n = await sess.db_call(count, claim_filter, duty)
+        export = await _export(ctx, request)
+        if isinstance(export, Response):
+            return export
+        n = await sess.db_call(count, export.claim_filter, export.duty)
         if n > XLSX_MAX_ROWS:
             return PlainTextResponse(sess.t("export.too_many_xlsx", count=n, limit=XLSX_MAX_ROWS),
                                      status_code=413)
-        path = await sess.db_call(_write_xlsx, claim_filter, duty, mask)
-        await sess.db_call(audit, "EXPORT", username=allowed_user.username, target="klaim.xlsx",
-                           details={"filter": claim_filter.to_params(), "masked": mask, "rows": n})
+        path = await sess.db_call(_write_xlsx, export.claim_filter, export.duty, export.mask)
+        await export.audit("klaim.xlsx", rows=n)
         return FileResponse(path, filename=_name("xlsx"), background=BackgroundTask(os.unlink, path),
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def _check(ctx: AppContext, request: Request) -> User | Response:
-    """The logged-in, active user allowed to export, or a 401/403 response."""
+@dataclass(frozen=True)
+class Export:
+    """One export asked for: by whom, of which claims, NIK masked or not (the role decides)."""
+
+    user: User
+    claim_filter: ClaimFilter
+    duty: Duty
+    mask: bool
+
+    async def audit(self, target: str, **details: Any) -> None:
+        await sess.db_call(audit, "EXPORT", username=self.user.username, target=target,
+                           details={"filter": self.claim_filter.to_params(), "masked": self.mask, **details})
+
+
+async def _export(ctx: AppContext, request: Request) -> Export | Response:
+    """The export of a logged-in, active user allowed to export, or a 401/403 response."""
     if not sess.is_logged_in() or sess.is_idle(ctx.settings.web.idle_timeout_minutes):
         return PlainTextResponse(sess.t("login.required"), status_code=401)
     user = await sess.db_call(User.get_or_none, User.username == app.storage.user["username"])
@@ -77,11 +88,7 @@ async def _check(ctx: AppContext, request: Request) -> User | Response:
         message = sess.t("error.permission_denied", role=user.role, needed=MIN_ROLE[Action.EXPORT])
         return PlainTextResponse(message, status_code=403)
     sess.touch()
-    return user
-
-
-def _masked(user: User) -> bool:
-    return not allowed(user.role, Action.VIEW_FULL_NIK)
+    return Export(user, _filter(ctx, request), _duty(ctx), mask=not allowed(user.role, Action.VIEW_FULL_NIK))
 
 
 def _filter(ctx: AppContext, request: Request) -> ClaimFilter:

@@ -7,57 +7,52 @@ server (`desk.files.file_for_download`), whatever the page showed.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from nicegui import app, ui
 
 from core.context import AppContext
 from core.text import fmt
-from desk.acting import Refused
 from desk.files import file_for_download, ignore_file, reprocess_file
 from desk.permissions import Action, PermissionDenied
-from desk.views.files import STATUSES_IN, FileDetail, FileFilter, file_detail, files_page, record_errors_page
+from desk.refusal import Refused
+from desk.views.files import FileDetail, FileFilter, file_detail, files_page, record_errors_page
+from desk.views.jobs import partner_ids
+from models import BatchFile, FileStatus, JobRun
 from ui import session as sess
-from ui.components.desk import PagedTable, attempt, confirm, desk_button, job_label, short_when, when
+from ui.components.asking import Question, asks
+from ui.components.desk import PagedTable, desk_button, job_label, partner_label, short_when, when
+from ui.components.lists import MatchCount, keep_in_address, pick, read_rows
 from ui.components.run_watch import RunWatch
-from ui.frame import frame
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/berkas"
-STATUS_COLORS = {"RECEIVED": "blue-7", "PROCESSED": "green-8", "PROCESSED_WITH_ERRORS": "orange-8",
-                 "REJECTED": "red-7", "DUPLICATE": "grey-7", "IGNORED": "blue-grey-6", "WRITTEN": "amber-9",
-                 "DELIVERED": "green-8"}
-STATUS_FILTER = (*STATUSES_IN, "WRITTEN", "DELIVERED")
+F = FileStatus
+STATUS_COLORS = {F.RECEIVED: "blue-7", F.PROCESSED: "green-8", F.PROCESSED_WITH_ERRORS: "orange-8",
+                 F.REJECTED: "red-7", F.DUPLICATE: "grey-7", F.IGNORED: "blue-grey-6", F.WRITTEN: "amber-9",
+                 F.DELIVERED: "green-8"}
+STATUS_FILTER = (*F.IN, F.WRITTEN, F.DELIVERED)
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def files_list(request: Request) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH, "nav.files")
+    async def files_list(page: Page, request: Request) -> None:
         p = request.query_params
-        file_filter = FileFilter(partner=_pick(p.get("partner"), ("bpjs", "bank")),
-                                 direction=_pick(p.get("direction"), ("IN", "OUT")),
-                                 status=_pick(p.get("status"), STATUS_FILTER),
+        file_filter = FileFilter(partner=pick(p.get("partner"), partner_ids()),
+                                 direction=pick(p.get("direction"), ("IN", "OUT")),
+                                 status=pick(p.get("status"), STATUS_FILTER),
                                  search=(p.get("q") or "")[:100])
-        with frame(session, "nav.files", PATH):
-            await FilesList(session, file_filter).build()
+        await FilesList(page.session, file_filter).build()
 
-    @ui.page(PATH + "/{file_id}")
-    async def file_page(file_id: int) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH + "/{file_id}", "files.title_one", active=PATH)
+    async def file_page(page: Page, file_id: int) -> None:
         detail = await sess.db_call(file_detail, file_id)
-        title = detail.file["name"] if detail else str(file_id)
-        with frame(session, "files.title_one", PATH, name=title):
-            if detail is None:
-                ui.label(session.t("files.not_found_page", file=str(file_id))).classes("text-negative")
-                return
-            await FilePage(ctx, session, detail).build()
+        page.title(name=detail.file["name"] if detail else str(file_id))
+        if detail is None:
+            page.not_found("files.not_found_page", file=str(file_id))
+            return
+        await FilePage(ctx, page.session, detail).build()
 
     @app.get(PATH + "/{file_id}/unduh")
     async def download(file_id: int) -> Response:
@@ -92,7 +87,7 @@ class FilesList:
             {"name": "sha256", "label": "SHA-256", "field": "sha_short", "align": "left"},
             {"name": "at", "label": t("files.col.at", zone=zone), "field": "at", "align": "left"},
         ]
-        self.count = ui.label("").classes("text-body2 text-grey-8").mark("files-count")
+        self.count = MatchCount(self.session, "files.matching", marker="files-count")
         self.table = PagedTable(self.session, columns, self._load, marker="files-table",
                                 no_data=t("files.none"))
         self.table.link_cell("name", PATH + "/{id}")
@@ -100,12 +95,8 @@ class FilesList:
         await self.table.load(1)
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
-        result = await sess.db_call(files_page, self.filter, page=page, per_page=per_page)
-        if result is None:
-            return None
-        rows, total = result
-        self.count.text = self.session.t("files.matching", count=total)
-        return [file_row(self.session, r) for r in rows], total
+        return await read_rows(files_page, self.filter, page=page, per_page=per_page,
+                               row=lambda r: file_row(self.session, r), count=self.count)
 
     def _filters(self) -> None:
         t, f = self.session.t, self.filter
@@ -115,7 +106,7 @@ class FilesList:
                 .classes("min-w-64").mark("files-search")
             self.search.on("keydown.enter", self._apply)
             self.search.on("clear", self._apply)
-            partners = {**everything, "bpjs": t("partner.bpjs"), "bank": t("partner.bank")}
+            partners = {**everything, **{p: partner_label(self.session, p) for p in partner_ids()}}
             self.partner = ui.select(partners, value=f.partner or "", label=t("files.col.partner"),
                                      on_change=self._apply).props("outlined dense").classes("min-w-44") \
                 .mark("filter-partner")
@@ -133,17 +124,15 @@ class FilesList:
                                  status=self.status.value or None,
                                  search=(self.search.value or "").strip()[:100])
         f = self.filter
-        params = {k: v for k, v in (("partner", f.partner), ("direction", f.direction), ("status", f.status),
-                                    ("q", f.search)) if v}
-        ui.navigate.history.replace(f"{PATH}?{urlencode(params)}" if params else PATH)
-        sess.touch()
+        keep_in_address(PATH, {"partner": f.partner, "direction": f.direction, "status": f.status,
+                               "q": f.search})
         await self.table.load(1)
 
 
 def file_row(session: Session, row: dict) -> dict:
     t = session.t
     status = row["status_key"]
-    return {"id": row["id"], "name": row["name"], "partner": t(f"partner.{row['partner']}"),
+    return {"id": row["id"], "name": row["name"], "partner": partner_label(session, row["partner"]),
             "direction": t(f"direction.{row['direction']}"), "status": status,
             "status_label": t(f"file_status.{status}"), "status_color": STATUS_COLORS.get(status, "grey"),
             "records": fmt.number(row["record_count"], session.lang),
@@ -204,7 +193,7 @@ class FilePage:
     def _notes(self) -> None:
         d, t = self.detail, self.session.t
         status = d.file["status"]
-        if status == "REJECTED" and d.error:
+        if status == F.REJECTED and d.error:
             ui.label(t("files.rejected_because", reason=d.error)).classes("text-negative text-body1") \
                 .mark("file-rejected-reason")
         if d.ignore_reason:
@@ -219,8 +208,8 @@ class FilePage:
                 ui.icon("check_circle", color="positive")
                 ui.label(t("files.replaced_by"))
                 ui.link(d.replacement["name"], f"{PATH}/{d.replacement['id']}")
-        elif status == "REJECTED":
-            ui.label(t("files.no_replacement", partner=t(f"partner.{d.file['partner']}"))) \
+        elif status == F.REJECTED:
+            ui.label(t("files.no_replacement", partner=partner_label(self.session, d.file["partner"]))) \
                 .classes("text-body2 text-grey-8").mark("file-no-replacement")
 
     def _actions(self) -> None:
@@ -232,7 +221,7 @@ class FilePage:
                 button.disable()
                 with button:
                     ui.tooltip(t("files.no_copy"))
-            if d.file["status"] == "REJECTED" and d.file["direction"] == "IN":
+            if d.file["status"] == F.REJECTED and d.file["direction"] == "IN":
                 desk_button(s, t("files.reprocess"), "replay", Action.REPROCESS_FILE, self.ask_reprocess,
                             marker="file-reprocess")
                 desk_button(s, t("files.ignore"), "block", Action.IGNORE_FILE, self.ask_ignore,
@@ -240,7 +229,8 @@ class FilePage:
 
     async def _record_errors(self) -> None:
         t = self.session.t
-        self.errors_title = ui.label("").classes("text-h6").mark("record-errors-title")
+        self.errors_title = MatchCount(self.session, "files.record_errors", marker="record-errors-title",
+                                       classes="text-h6")
         columns = [{"name": "line_no", "label": t("files.col.line"), "field": "line_no", "align": "right"},
                    {"name": "field", "label": t("files.col.field"), "field": "field", "align": "left"},
                    {"name": "value", "label": t("files.col.value"), "field": "value", "align": "left"},
@@ -250,13 +240,8 @@ class FilePage:
         await self.errors.load(1)
 
     async def _load_errors(self, page: int, per_page: int, _sort: str | None, _descending: bool):
-        result = await sess.db_call(record_errors_page, self.detail.file["id"], page=page,
-                                    per_page=per_page)
-        if result is None:
-            return None
-        rows, total = result
-        self.errors_title.text = self.session.t("files.record_errors", count=total)
-        return rows, total
+        return await read_rows(record_errors_page, self.detail.file["id"], page=page, per_page=per_page,
+                               count=self.errors_title)
 
     # -- actions ----------------------------------------------------------------------
     async def download(self) -> None:
@@ -264,47 +249,31 @@ class FilePage:
             return
         ui.download.from_url(f"{PATH}/{self.detail.file['id']}/unduh")
 
-    async def ask_ignore(self) -> None:
-        session = await sess.guard(self.ctx, Action.IGNORE_FILE)
-        if session is None:
-            return
+    @asks(Action.IGNORE_FILE)
+    def ask_ignore(self, s: Session) -> Question:
         name = self.detail.file["name"]
 
-        async def go(reason: str | None) -> str | None:
-            ok, result = await attempt(session, ignore_file, self.detail.file["id"], session.username, reason)
-            if not ok:
-                return result
-            ui.notify(session.t("files.ignored_done", name=name), type="positive")
+        async def ignored(_file: BatchFile) -> None:
+            ui.notify(s.t("files.ignored_done", name=name), type="positive")
             await self._reload()
-            return None
 
-        with self.dialog_host:
-            confirm(session, session.t("files.confirm_ignore", name=name),
-                    session.t("files.confirm_ignore_help"), go, reason=session.t("common.reason"),
-                    reason_required=True, button=session.t("files.ignore"))
+        return Question(s.t("files.confirm_ignore", name=name), s.t("files.confirm_ignore_help"),
+                        work=lambda reason: ignore_file(self.detail.file["id"], s.username, reason),
+                        done=ignored, reason=s.t("common.reason"), reason_required=True,
+                        button=s.t("files.ignore"))
 
-    async def ask_reprocess(self) -> None:
-        session = await sess.guard(self.ctx, Action.REPROCESS_FILE)
-        if session is None:
-            return
-        f, t = self.detail.file, session.t
+    @asks(Action.REPROCESS_FILE)
+    def ask_reprocess(self, s: Session) -> Question:
+        f, t = self.detail.file, s.t
         job = self.detail.pull_job or ""
 
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, reprocess_file, self.ctx, f["id"], session.username)
-            if not ok:
-                return result
-            ui.notify(t("jobs.started", job=job_label(session, job), run=str(result.id)), type="info")
+        def started(run: JobRun) -> None:
+            ui.notify(t("jobs.started", job=job_label(s, job), run=str(run.id)), type="info")
             with self.watch_box:
-                RunWatch(session, result.id, job, on_end=self._reload)
-            return None
+                RunWatch(s, run.id, job, on_end=self._reload)
 
-        help_text = t("files.confirm_reprocess_help", partner=t(f"partner.{f['partner']}"),
-                      job=job_label(session, job))
-        with self.dialog_host:
-            confirm(session, t("files.confirm_reprocess", name=f["name"]), help_text, go,
-                    button=t("files.reprocess"))
-
-
-def _pick(value: str | None, allowed) -> str | None:
-    return value if value in allowed else None
+        help_text = t("files.confirm_reprocess_help", partner=partner_label(s, f["partner"]),
+                      job=job_label(s, job))
+        return Question(t("files.confirm_reprocess", name=f["name"]), help_text,
+                        work=lambda _reason: reprocess_file(self.ctx, f["id"], s.username), done=started,
+                        button=t("files.reprocess"))

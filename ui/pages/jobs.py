@@ -15,10 +15,12 @@ from core.text.cron_words import describe
 from desk.jobs import pause, resume, run_now
 from desk.permissions import Action
 from desk.views.jobs import JobView, jobs_overview
+from models import JobRun, RunOutcome
 from ui import session as sess
-from ui.components.desk import attempt, confirm, desk_button, job_label, outcome_badge, when
+from ui.components.asking import Question, asks
+from ui.components.desk import desk_button, job_label, outcome_badge, partner_label, when
 from ui.components.run_watch import RunWatch
-from ui.frame import frame
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/tugas"
@@ -27,14 +29,10 @@ KEEP_WATCHES = 4  # finished runs' logs kept on the page
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def jobs_page() -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH, "nav.jobs")
+    async def jobs_page(page: Page) -> None:
         views = await sess.db_call(jobs_overview, ctx)
-        with frame(session, "nav.jobs", PATH):
-            await JobsPage(ctx, session).build(views)
+        await JobsPage(ctx, page.session).build(views)
 
 
 class JobsPage:
@@ -71,7 +69,7 @@ class JobsPage:
         with ui.card().classes("w-full gap-1").mark(f"job-{view.id}"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(job_label(s, view.id)).classes("text-h6")
-                ui.label(t(f"partner.{view.partner}")).classes("text-caption text-grey-7")
+                ui.label(partner_label(s, view.partner)).classes("text-caption text-grey-7")
             with ui.row().classes("items-baseline gap-2"):
                 ui.icon("schedule").classes("text-grey-7")
                 ui.label(describe(view.cron, s.lang, s.zone)).classes("text-body1") \
@@ -103,7 +101,7 @@ class JobsPage:
         if view.running:
             run = view.running
             with ui.row().classes("items-center gap-2"):
-                outcome_badge(s, "RUNNING")
+                outcome_badge(s, RunOutcome.RUNNING)
                 ui.label(t("jobs.running", time=when(s, run["started_at"]), run=str(run["id"]),
                            trigger=t(f"trigger.{run['trigger']}"))).classes("text-body2")
         last = view.last
@@ -119,60 +117,38 @@ class JobsPage:
             ui.label(last["error"]).classes("text-caption text-negative")
 
     # -- actions ----------------------------------------------------------------------
-    async def ask_run(self, job_id: str) -> None:
-        session = await sess.guard(self.ctx, Action.RUN_JOB)
-        if session is None:
-            return
-        name = job_label(session, job_id)
+    @asks(Action.RUN_JOB)
+    def ask_run(self, s: Session, job_id: str) -> Question:
+        name = job_label(s, job_id)
 
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, run_now, self.ctx, job_id, session.username)
-            if not ok:
-                return result
-            ui.notify(session.t("jobs.started", job=name, run=str(result.id)), type="info")
-            self._watch(result.id, job_id)
+        async def started(run: JobRun) -> None:
+            ui.notify(s.t("jobs.started", job=name, run=str(run.id)), type="info")
+            self._watch(run.id, job_id)
             await self.refresh()
-            return None
 
-        with self.dialog_host:
-            confirm(session, session.t("jobs.confirm_run", job=name), session.t("jobs.confirm_run_help"), go,
-                    button=session.t("jobs.run_now"))
+        return Question(s.t("jobs.confirm_run", job=name), s.t("jobs.confirm_run_help"),
+                        work=lambda _reason: run_now(self.ctx, job_id, s.username), done=started,
+                        button=s.t("jobs.run_now"))
 
-    async def ask_pause(self, job_id: str) -> None:
-        session = await sess.guard(self.ctx, Action.PAUSE_SCHEDULE)
-        if session is None:
-            return
-        name = job_label(session, job_id)
+    @asks(Action.PAUSE_SCHEDULE)
+    def ask_pause(self, s: Session, job_id: str) -> Question:
+        name = job_label(s, job_id)
+        return Question(s.t("jobs.confirm_pause", job=name), s.t("jobs.confirm_pause_help"),
+                        work=lambda reason: pause(job_id, s.username, reason),
+                        done=lambda _: self._changed(s.t("jobs.paused_done", job=name)),
+                        reason=s.t("common.reason"), button=s.t("jobs.pause"))
 
-        async def go(reason: str | None) -> str | None:
-            ok, result = await attempt(session, pause, job_id, session.username, reason)
-            if not ok:
-                return result
-            ui.notify(session.t("jobs.paused_done", job=name), type="positive")
-            await self.refresh()
-            return None
+    @asks(Action.PAUSE_SCHEDULE)
+    def ask_resume(self, s: Session, job_id: str) -> Question:
+        name = job_label(s, job_id)
+        return Question(s.t("jobs.confirm_resume", job=name), s.t("jobs.confirm_resume_help"),
+                        work=lambda _reason: resume(job_id, s.username),
+                        done=lambda _: self._changed(s.t("jobs.resumed_done", job=name)),
+                        button=s.t("jobs.resume"))
 
-        with self.dialog_host:
-            confirm(session, session.t("jobs.confirm_pause", job=name), session.t("jobs.confirm_pause_help"),
-                    go, reason=session.t("common.reason"), button=session.t("jobs.pause"))
-
-    async def ask_resume(self, job_id: str) -> None:
-        session = await sess.guard(self.ctx, Action.PAUSE_SCHEDULE)
-        if session is None:
-            return
-        name = job_label(session, job_id)
-
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, resume, job_id, session.username)
-            if not ok:
-                return result
-            ui.notify(session.t("jobs.resumed_done", job=name), type="positive")
-            await self.refresh()
-            return None
-
-        with self.dialog_host:
-            confirm(session, session.t("jobs.confirm_resume", job=name),
-                    session.t("jobs.confirm_resume_help"), go, button=session.t("jobs.resume"))
+    async def _changed(self, notice: str) -> None:
+        ui.notify(notice, type="positive")
+        await self.refresh()
 
     def _watch(self, run_id: int, job_id: str) -> None:
         if run_id in self.watches or self.watch_box.is_deleted:

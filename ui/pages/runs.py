@@ -19,6 +19,7 @@ from desk.permissions import Action
 from desk.views.jobs import (
     BAD_RECORDS,
     FAILURE_WINDOW_DAYS,
+    TRIGGERS,
     RunDetail,
     RunFilter,
     failures_by_cause,
@@ -26,15 +27,14 @@ from desk.views.jobs import (
     run_detail,
     runs_page,
 )
-from jobs.runner import TRIGGERS
+from models import JobRun, RunOutcome
 from ui import session as sess
+from ui.components.asking import Question, asks
 from ui.components.desk import (
     OUTCOME_COLORS,
     PagedTable,
-    attempt,
     cause_label,
     cause_next,
-    confirm,
     counts_text,
     desk_button,
     job_label,
@@ -42,40 +42,34 @@ from ui.components.desk import (
     short_when,
     when,
 )
+from ui.components.lists import MatchCount, keep_in_address, pick, read_rows
 from ui.components.run_watch import LINE_STYLE, RunWatch
-from ui.frame import frame
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/tugas/riwayat"
-OUTCOMES = ("SUCCEEDED", "SUCCEEDED_WITH_WARNINGS", "FAILED", "RUNNING")
+OUTCOMES = (RunOutcome.SUCCEEDED, RunOutcome.SUCCEEDED_WITH_WARNINGS, RunOutcome.FAILED, RunOutcome.RUNNING)
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def runs_list(request: Request) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH, "nav.runs")
+    async def runs_list(page: Page, request: Request) -> None:
         params = request.query_params
-        run_filter = RunFilter(job=_pick(params.get("job"), job_ids()),
-                               outcome=_pick(params.get("outcome"), OUTCOMES),
-                               trigger=_pick(params.get("trigger"), TRIGGERS),
+        run_filter = RunFilter(job=pick(params.get("job"), job_ids()),
+                               outcome=pick(params.get("outcome"), OUTCOMES),
+                               trigger=pick(params.get("trigger"), TRIGGERS),
                                cause=params.get("cause") or None)
         failures = await sess.db_call(failures_by_cause)
-        with frame(session, "nav.runs", PATH):
-            await RunsList(session, run_filter).build(failures or [])
+        await RunsList(page.session, run_filter).build(failures or [])
 
-    @ui.page(PATH + "/{run_id}")
-    async def run_page(run_id: int) -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
+    @desk_page(ctx, PATH + "/{run_id}", "runs.title_one", active=PATH)
+    async def run_page(page: Page, run_id: int) -> None:
+        page.title(run=str(run_id))
         detail = await sess.db_call(run_detail, run_id)
-        with frame(session, "runs.title_one", PATH, run=str(run_id)) as content:
-            if detail is None:
-                ui.label(session.t("runs.not_found_page", run=str(run_id))).classes("text-negative")
-                return
-            RunPage(ctx, session, detail, content).build()
+        if detail is None:
+            page.not_found("runs.not_found_page", run=str(run_id))
+            return
+        RunPage(ctx, page.session, detail, page.content).build()
 
 
 class RunsList:
@@ -100,7 +94,7 @@ class RunsList:
              "align": "left"},
             {"name": "cause", "label": t("runs.col.cause"), "field": "cause", "align": "left"},
         ]
-        self.count = ui.label("").classes("text-body2 text-grey-8").mark("runs-count")
+        self.count = MatchCount(self.session, "runs.matching", marker="runs-count")
         self.table = PagedTable(self.session, columns, self._load, marker="runs-table",
                                 no_data=t("runs.none"), sort_by="started_at")
         self.table.link_cell("id", PATH + "/{id}", prefix="#")
@@ -108,13 +102,9 @@ class RunsList:
         await self.table.load(1)
 
     async def _load(self, page: int, per_page: int, sort_by: str | None, descending: bool):
-        result = await sess.db_call(runs_page, self.filter, page=page, per_page=per_page,
-                                    sort_by=sort_by or "started_at", descending=descending)
-        if result is None:
-            return None
-        rows, total = result
-        self.count.text = self.session.t("runs.matching", count=total)
-        return [self._row(r) for r in rows], total
+        return await read_rows(runs_page, self.filter, page=page, per_page=per_page,
+                               sort_by=sort_by or "started_at", descending=descending, row=self._row,
+                               count=self.count)
 
     def _row(self, run: dict) -> dict:
         s, t = self.session, self.session.t
@@ -124,7 +114,7 @@ class RunsList:
                 "duration": fmt.duration(run["seconds"], s.lang), "counts": counts_text(s, run["counts"]),
                 "outcome_label": t(f"outcome.{run['outcome']}"),
                 "outcome_color": OUTCOME_COLORS.get(run["outcome"], "grey"),
-                "cause": cause_label(s, run["error_cause"]) if run["outcome"] == "FAILED" else ""}
+                "cause": cause_label(s, run["error_cause"]) if run["outcome"] == RunOutcome.FAILED else ""}
 
     def _failures(self, failures: list[tuple[str, int]]) -> None:
         t = self.session.t
@@ -168,16 +158,14 @@ class RunsList:
 
     async def _reload(self) -> None:
         f = self.filter
-        params = {k: v for k, v in (("job", f.job), ("outcome", f.outcome), ("trigger", f.trigger),
-                                    ("cause", f.cause)) if v}
-        ui.navigate.history.replace(f"{PATH}?{urlencode(params)}" if params else PATH)
-        sess.touch()
+        keep_in_address(PATH, {"job": f.job, "outcome": f.outcome, "trigger": f.trigger, "cause": f.cause})
         await self.table.load(1)
 
 
 class RunPage:
     def __init__(self, ctx: AppContext, session: Session, detail: RunDetail, content: ui.column):
-        self.ctx, self.session, self.detail, self.content = ctx, session, detail, content
+        self.ctx, self.session, self.detail = ctx, session, detail
+        self.dialog_host = content
 
     def build(self) -> None:
         run, s, t = self.detail.run, self.session, self.session.t
@@ -194,7 +182,7 @@ class RunPage:
         if run["counts"]:
             ui.label(counts_text(s, run["counts"])).classes("text-body2").mark("run-counts")
         self._links()
-        if run["outcome"] == "FAILED":
+        if run["outcome"] == RunOutcome.FAILED:
             self._failure()
         elif run["counts"].get(BAD_RECORDS):
             self._advice(BAD_RECORDS, None)
@@ -243,7 +231,7 @@ class RunPage:
 
     def _log(self) -> None:
         run, t = self.detail.run, self.session.t
-        if run["outcome"] == "RUNNING":
+        if run["outcome"] == RunOutcome.RUNNING:
             RunWatch(self.session, run["id"], run["job"])
             return
         with ui.card().classes("w-full gap-1"):
@@ -254,27 +242,17 @@ class RunPage:
             log = ui.log().classes("w-full h-96 text-caption").mark("run-full-log")
             log.push(self.detail.log, style=LINE_STYLE)
 
-    async def ask_rerun(self) -> None:
-        session = await sess.guard(self.ctx, Action.RUN_JOB)
-        if session is None:
-            return
+    @asks(Action.RUN_JOB)
+    def ask_rerun(self, s: Session) -> Question:
         run = self.detail.run
-        name = job_label(session, run["job"])
+        name = job_label(s, run["job"])
 
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, rerun, self.ctx, run["id"], session.username)
-            if not ok:
-                return result
-            ui.notify(session.t("jobs.started", job=name, run=str(result.id)), type="info")
+        def started(retry: JobRun) -> None:
+            ui.notify(s.t("jobs.started", job=name, run=str(retry.id)), type="info")
             with self.new_runs:
-                RunWatch(session, result.id, run["job"])
-            return None
+                RunWatch(s, retry.id, run["job"])
 
-        with self.content:
-            confirm(session, session.t("runs.confirm_rerun", job=name),
-                    session.t("runs.confirm_rerun_help", run=str(run["id"])), go,
-                    button=session.t("runs.rerun"))
-
-
-def _pick(value: str | None, allowed) -> str | None:
-    return value if value in allowed else None
+        help_text = s.t("runs.confirm_rerun_help", run=str(run["id"]))
+        return Question(s.t("runs.confirm_rerun", job=name), help_text,
+                        work=lambda _reason: rerun(self.ctx, run["id"], s.username), done=started,
+                        button=s.t("runs.rerun"))

@@ -15,25 +15,19 @@ from desk.permissions import Action
 from desk.users import change_role, create_account, reset_password, set_active
 from models import Role, User, utcnow
 from ui import session as sess
-from ui.components.desk import attempt, confirm, when
-from ui.frame import denied, frame
+from ui.components.asking import Question, asks
+from ui.components.desk import attempt, when
+from ui.frame import Page, desk_page
 from ui.session import Session
 
 PATH = "/pengguna"
 
 
 def register(ctx: AppContext) -> None:
-    @ui.page(PATH)
-    async def users_page() -> None:
-        session = await sess.current(ctx)
-        if session is None:
-            return
-        with frame(session, "nav.users", PATH):
-            if not session.can(Action.MANAGE_USERS):
-                denied(session, Action.MANAGE_USERS)
-                return
-            accounts = await sess.db_call(_accounts)
-            UsersPage(ctx, session).build(accounts)
+    @desk_page(ctx, PATH, "nav.users", need=Action.MANAGE_USERS)
+    async def users_page(page: Page) -> None:
+        accounts = await sess.db_call(_accounts)
+        UsersPage(ctx, page.session).build(accounts)
 
 
 def _accounts() -> list[User]:
@@ -153,42 +147,26 @@ class UsersPage:
                 ui.button(t("common.save"), on_click=save).mark("role-save")
         dialog.open()
 
-    async def ask_active(self, account: User, active: bool) -> None:
-        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
-        if session is None:
-            return
-        t = session.t
-
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, set_active, account.id, active, session.username)
-            if not ok:
-                return result
-            ui.notify(t("users.reactivated" if active else "users.deactivated", user=account.username),
+    @asks(Action.MANAGE_USERS)
+    def ask_active(self, s: Session, account: User, active: bool) -> Question:
+        async def changed(_account: User) -> None:
+            ui.notify(s.t("users.reactivated" if active else "users.deactivated", user=account.username),
                       type="positive")
             await self._reload()
-            return None
 
         key = "users.confirm_reactivate" if active else "users.confirm_deactivate"
-        with self.dialog_host:
-            confirm(session, t("users.reactivate" if active else "users.deactivate"),
-                    t(key, user=account.username), go)
+        return Question(s.t("users.reactivate" if active else "users.deactivate"),
+                        s.t(key, user=account.username),
+                        work=lambda _reason: set_active(account.id, active, s.username), done=changed)
 
-    async def ask_reset(self, account: User) -> None:
-        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
-        if session is None:
-            return
-        t = session.t
-
-        async def go(_reason: str | None) -> str | None:
-            ok, result = await attempt(session, reset_password, account.id, session.username)
-            if not ok:
-                return result
-            self._show_password(account.username, result)
+    @asks(Action.MANAGE_USERS)
+    def ask_reset(self, s: Session, account: User) -> Question:
+        async def reset(password: str) -> None:
+            self._show_password(account.username, password)
             await self._reload()
-            return None
 
-        with self.dialog_host:
-            confirm(session, t("users.reset"), t("users.confirm_reset", user=account.username), go)
+        return Question(s.t("users.reset"), s.t("users.confirm_reset", user=account.username),
+                        work=lambda _reason: reset_password(account.id, s.username), done=reset)
 
     def _show_password(self, username: str, password: str) -> None:
         t = self.session.t

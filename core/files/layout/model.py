@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from core.files.layout.fastpath import compile_amount
 from core.files.layout.names import NamePattern
 from core.files.layout.records import RecordSpec
 from core.files.layout.rules import ControlTotal
 
-# The file types of spec section 3; `load_layouts` insists on all of them by default.
+# The four files of the payout cycle (claims in, instructions out, results in, statuses out);
+# `load_layouts` insists on all of them by default, so a missing layout stops the start.
 FILE_TYPES = ("VERIFIED_CLAIMS", "PAYOUT_INSTRUCTION", "PAYOUT_RESULT", "PAYOUT_STATUS")
 
 
@@ -46,11 +45,6 @@ class Layout:
         """A line longer than this cannot be of this layout (4 bytes per character, margin)."""
         longest = max(r.max_chars for r in (self.header, self.detail, self.trailer))
         return max(1024, 4 * longest + 16)
-
-    @cached_property
-    def fast_amount(self) -> Callable[[dict[str, Any]], int]:
-        """`control_total.amount` for a complete record, compiled (the reader's hot path)."""
-        return compile_amount(self.control_total)
 
     def marker_of(self, text: str) -> str:
         """The record type marker of a line (for a fixed-width layout, its first characters)."""

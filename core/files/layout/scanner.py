@@ -72,7 +72,7 @@ class Scan:
         detail, marker_of = layout.detail, layout.marker_of
         fast_match = detail.fast.match if detail.fast else None
         build = detail.fast.build if detail.fast else None
-        amount, fast_amount = layout.control_total.amount, layout.fast_amount
+        amount = layout.control_total.amount
         count = total = 0
         with open(self.path, "rb") as f:
             readline = f.readline
@@ -100,7 +100,7 @@ class Scan:
                         values = build(m.groups(), today)
                         if values is not None:
                             count += 1
-                            total += fast_amount(values)
+                            total += amount(values)
                             if emit:
                                 yield Record(line_no, values)
                             continue

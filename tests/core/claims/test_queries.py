@@ -2,6 +2,7 @@ import datetime as dt
 
 from core.claims import queries as q
 from core.claims.queries import ClaimFilter, Duty
+from jobs.registry import JOBS
 from models import Alert, Claim, ClaimEvent, ClaimStatus, JobRun, PayoutBatch, PayoutInstruction, utcnow
 from tests.factories import make_claim
 
@@ -87,7 +88,7 @@ def test_dashboard_totals_per_status_and_paid_per_kabupaten(database):
     make_claim(S.READY, kabupaten_code="5305", approved_amount=1_000_000)
     JobRun.create(job="bank_pull", trigger="schedule", outcome="FAILED")
     Alert.create(kind="job_failed", subject="x", message="y")
-    data = q.dashboard(Duty(), TODAY)
+    data = q.dashboard(Duty(), TODAY, job_ids=list(JOBS))
     assert data.by_status[S.PAID] == (3, 35_000_000)
     assert data.by_status[S.READY] == (1, 1_000_000)
     assert data.by_status[S.CANCELLED] == (0, 0)

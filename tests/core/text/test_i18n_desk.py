@@ -4,15 +4,20 @@ import string
 import pytest
 
 from core.settings import PROJECT_ROOT
-from core.text.i18n import MESSAGES
-from core.text.i18n_desk import CAUSES, DESK_MESSAGES
+from core.text.i18n import CATALOGUE_DIR, MESSAGES, load_catalogue, load_catalogues
 from jobs.sftp.errors import CAUSES as SFTP_CAUSES
+
+DESK_MESSAGES = load_catalogue(CATALOGUE_DIR / "desk.yaml")
+# failure causes with both a label (cause.X) and what to do next (cause.next.X)
+CAUSES = ({key.removeprefix("cause.") for key in MESSAGES if key.startswith("cause.")}
+          & {key.removeprefix("cause.next.") for key in MESSAGES if key.startswith("cause.next.")})
 
 DESK_FILES = ["ui/components/desk.py", "ui/components/run_watch.py", "ui/pages/jobs.py", "ui/pages/runs.py",
               "ui/pages/files.py", "ui/pages/batches.py", "ui/pages/alerts.py", "ui/pages/audit_log.py",
               "ui/pages/users.py", "desk/acting.py", "desk/jobs.py", "desk/files.py", "desk/alerts.py",
               "desk/users.py"]
-ONE_PER_LANGUAGE = {"users.error.refused"}  # carries core.users' message, already written in each language
+# Each carries a message written in each language elsewhere (core.users, jobs.locks, jobs.registry).
+ONE_PER_LANGUAGE = {"users.error.refused", "jobs.error.busy", "jobs.error.unknown"}
 KEY = re.compile(r"""(?:\bt|session\.t|\.t|Refused)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 
 
@@ -21,7 +26,21 @@ def _fields(text: str) -> set[str]:
 
 
 def test_desk_messages_are_merged_into_the_catalogue():
-    assert all(MESSAGES[key] == value for key, value in DESK_MESSAGES.items())
+    assert DESK_MESSAGES and all(MESSAGES[key] == value for key, value in DESK_MESSAGES.items())
+
+
+def test_a_key_is_defined_once_in_one_language_pair(tmp_path):
+    """YAML would keep the last of two texts for one key: the catalogue refuses such a file."""
+    (tmp_path / "a.yaml").write_text("x.one: {id: Satu, en: One}\nx.one: {id: Dua, en: Two}\n")
+    with pytest.raises(ValueError, match=r"x\.one"):
+        load_catalogues(tmp_path)
+    (tmp_path / "a.yaml").write_text("x.one: {id: Satu, en: One}\n")
+    (tmp_path / "b.yaml").write_text("x.one: {id: Satu, en: One}\n")
+    with pytest.raises(ValueError, match=r"x\.one"):
+        load_catalogues(tmp_path)
+    (tmp_path / "b.yaml").write_text("x.two: {id: Dua}\n")
+    with pytest.raises(ValueError, match=r"x\.two"):
+        load_catalogues(tmp_path)
 
 
 @pytest.mark.parametrize("key", sorted(DESK_MESSAGES))

@@ -69,11 +69,11 @@ def test_download_of_an_empty_file_gives_an_empty_file(server: SftpTestServer, t
     assert got.sha256 == hashlib.sha256(b"").hexdigest()
 
 
-def test_finish_download_moves_the_file_to_the_archive_by_default(server: SftpTestServer, tmp_path: Path):
+def test_settle_moves_the_file_to_the_archive_by_default(server: SftpTestServer, tmp_path: Path):
     drop(server, "bpjs", "outbox/a.txt", b"data")
     with connect(server) as sftp:
         sftp.download("a.txt", tmp_path)
-        sftp.finish_download("a.txt")
+        sftp.settle("a.txt")
     outbox = server.partner_dir("bpjs") / "outbox"
     assert not (outbox / "a.txt").exists()
     assert (outbox / "archive" / "a.txt").read_bytes() == b"data"
@@ -91,13 +91,13 @@ def test_archiving_never_overwrites_an_archived_file_of_the_same_name(server: Sf
     assert renamed.read_bytes() == b"today"
 
 
-def test_finish_download_deletes_or_keeps_as_configured(server: SftpTestServer):
+def test_settle_deletes_or_keeps_as_configured(server: SftpTestServer):
     drop(server, "bpjs", "outbox/a.txt", b"1")
     drop(server, "bpjs", "outbox/b.txt", b"2")
     with connect(server, after_download="delete") as sftp:
-        sftp.finish_download("a.txt")
+        sftp.settle("a.txt")
     with connect(server, after_download="keep") as sftp:
-        sftp.finish_download("b.txt")
+        sftp.settle("b.txt")
     outbox = server.partner_dir("bpjs") / "outbox"
     assert sorted(p.name for p in outbox.iterdir()) == ["archive", "b.txt"]
 

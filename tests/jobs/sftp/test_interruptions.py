@@ -12,9 +12,9 @@ from pathlib import Path
 import paramiko
 import pytest
 
+from demo.sftp.jail import JailedSftp
 from jobs.sftp.client import SftpClient
 from jobs.sftp.errors import SftpError
-from jobs.sftp.jail import JailedSftp
 from tests.fixtures.sftp import SftpTestServer, start_embedded
 from tests.jobs.sftp.netfaults import FaultyLink
 from tests.jobs.sftp.support import client, with_sftp

@@ -52,23 +52,32 @@ class Field:
     type_name: ClassVar[str] = ""
     kind: ClassVar[str] = "str"
     OPTIONS: ClassVar[dict[str, type]] = {}
+    # A type whose valid values all have one shape (a date, a NIK) states it here with its
+    # shortest and longest length; a type whose shape depends on its options computes them.
+    FRAGMENT: ClassVar[str] = ""
+    MIN_CHARS: ClassVar[int] = 1
+    MAX_CHARS: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_rx", re.compile(self.fragment))
 
     @property
     def fragment(self) -> str:
-        raise NotImplementedError
+        if not self.FRAGMENT:
+            raise NotImplementedError(f"{type(self).__name__}: no fragment")
+        return self.FRAGMENT
 
     @property
     def max_chars(self) -> int:
         """The longest valid raw value, in characters."""
-        raise NotImplementedError
+        if not self.MAX_CHARS:
+            raise NotImplementedError(f"{type(self).__name__}: no max_chars")
+        return self.MAX_CHARS
 
     @property
     def min_chars(self) -> int:
         """The shortest valid raw value, in characters."""
-        return 1
+        return self.MIN_CHARS
 
     def parse(self, raw: str, today: date | None) -> Any:
         if self._rx.fullmatch(raw):

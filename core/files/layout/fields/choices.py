@@ -13,19 +13,29 @@ from core.files.layout.fields.base import CONTROL_CLASS, Field, OptionError, che
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceField(Field):
-    """A value from a fixed set: the base of `code` and `enum`."""
+    """A value from a fixed set: the base of `code` and `enum`.
 
-    @property
-    def choices(self) -> tuple[str, ...]:
-        raise NotImplementedError
+    A subclass says which layout option gives the set (`choices_option`, named when the set
+    is bad) and how to tell a person a value is not in it (`unknown`, a template of `raw`,
+    `ref` and `allowed`); the FieldInvalid code is the type's name.
+    """
 
-    def check_choices(self, option: str) -> None:
+    choices_option: ClassVar[str] = ""
+    unknown: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        option = self.choices_option
         if not self.choices:
             raise OptionError(option, "expected at least one value")
         for value in self.choices:
             if not value or (self.delimiter and self.delimiter in value) or re.search(f"[{CONTROL_CLASS}]",
                                                                                       value):
                 raise OptionError(option, f"value {value!r} is empty or holds a separator/control character")
+        super().__post_init__()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        raise NotImplementedError
 
     @property
     def fragment(self) -> str:
@@ -39,6 +49,11 @@ class ChoiceField(Field):
     def min_chars(self) -> int:
         return min(len(v) for v in self.choices)
 
+    def diagnose(self, raw: str) -> None:
+        check_separators(raw, self.delimiter)
+        message = self.unknown.format(raw=raw, ref=getattr(self, "ref", ""), allowed=", ".join(self.choices))
+        raise FieldInvalid(self.type_name, message)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CodeField(ChoiceField):
@@ -49,18 +64,12 @@ class CodeField(ChoiceField):
 
     type_name: ClassVar[str] = "code"
     OPTIONS: ClassVar[dict[str, type]] = {"ref": str}
-
-    def __post_init__(self) -> None:
-        self.check_choices("ref")
-        super().__post_init__()
+    choices_option: ClassVar[str] = "ref"
+    unknown: ClassVar[str] = "kode {raw!r} tidak ada dalam daftar {ref}"
 
     @property
     def choices(self) -> tuple[str, ...]:
         return tuple(sorted(self.codes))
-
-    def diagnose(self, raw: str) -> None:
-        check_separators(raw, self.delimiter)
-        raise FieldInvalid("code", f"kode {raw!r} tidak ada dalam daftar {self.ref}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,18 +80,12 @@ class EnumField(ChoiceField):
 
     type_name: ClassVar[str] = "enum"
     OPTIONS: ClassVar[dict[str, type]] = {"values": list}
-
-    def __post_init__(self) -> None:
-        self.check_choices("values")
-        super().__post_init__()
+    choices_option: ClassVar[str] = "values"
+    unknown: ClassVar[str] = "nilai {raw!r} tidak dikenal (boleh: {allowed})"
 
     @property
     def choices(self) -> tuple[str, ...]:
         return self.values
-
-    def diagnose(self, raw: str) -> None:
-        check_separators(raw, self.delimiter)
-        raise FieldInvalid("enum", f"nilai {raw!r} tidak dikenal (boleh: {', '.join(self.values)})")
 
 
 def choice_regex(words: Iterable[str]) -> str:

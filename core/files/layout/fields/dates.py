@@ -25,18 +25,9 @@ class DateField(Field):
     type_name: ClassVar[str] = "date"
     kind: ClassVar[str] = "date"
     OPTIONS: ClassVar[dict[str, type]] = {"not_future": bool}
-
-    @property
-    def fragment(self) -> str:
-        return DATE_FRAGMENT
-
-    @property
-    def max_chars(self) -> int:
-        return 10
-
-    @property
-    def min_chars(self) -> int:
-        return 10
+    FRAGMENT: ClassVar[str] = DATE_FRAGMENT
+    MIN_CHARS: ClassVar[int] = 10
+    MAX_CHARS: ClassVar[int] = 10
 
     def convert(self, raw: str, today: date | None) -> date:
         try:
@@ -65,18 +56,9 @@ class TimestampField(Field):
 
     type_name: ClassVar[str] = "timestamp"
     kind: ClassVar[str] = "timestamp"
-
-    @property
-    def fragment(self) -> str:
-        return TIMESTAMP_FRAGMENT
-
-    @property
-    def max_chars(self) -> int:
-        return 32
-
-    @property
-    def min_chars(self) -> int:
-        return 20
+    FRAGMENT: ClassVar[str] = TIMESTAMP_FRAGMENT
+    MIN_CHARS: ClassVar[int] = 20  # 2025-09-03T01:00:00Z
+    MAX_CHARS: ClassVar[int] = 32  # 2025-09-03T01:00:00.123456+08:00
 
     def convert(self, raw: str, today: date | None) -> datetime:
         try:

@@ -67,7 +67,7 @@ class IntegerField(Field):
 
 @dataclass(frozen=True, kw_only=True)
 class AmountField(IntegerField):
-    """Whole Rupiah, digits only, 0 <= amount <= 10^12 (spec section 2)."""
+    """Whole Rupiah: digits only (no separators, no decimals), 0 <= amount <= 10^12."""
 
     max: int = MAX_AMOUNT
 

@@ -125,21 +125,12 @@ class DigitsField(LengthBounds, Field):
 
 @dataclass(frozen=True, kw_only=True)
 class NikField(Field):
-    """The 16-digit national ID, with the structure of spec section 2."""
+    """The 16-digit national ID: province 11-94, birth day 01-31 (41-71 for women), month, serial not 0000."""
 
     type_name: ClassVar[str] = "nik"
-
-    @property
-    def fragment(self) -> str:
-        return NIK_FRAGMENT
-
-    @property
-    def max_chars(self) -> int:
-        return 16
-
-    @property
-    def min_chars(self) -> int:
-        return 16
+    FRAGMENT: ClassVar[str] = NIK_FRAGMENT
+    MIN_CHARS: ClassVar[int] = 16
+    MAX_CHARS: ClassVar[int] = 16
 
     def diagnose(self, raw: str) -> None:
         check_separators(raw, self.delimiter)

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from core.files.layout import FileRejected, Layout, Layouts, Record, RecordError, check_file, read_records
-from tests.core.files.layout.builders import BPJS, HEADER, SAMPLES, TODAY, claim_line, claims_text, write_claims
+from tests.core.files.layout.builders import (
+    BPJS,
+    HEADER,
+    SAMPLES,
+    TODAY,
+    claim_line,
+    claims_text,
+    write_claims,
+)
 
 WITA = timezone(timedelta(hours=8))
 

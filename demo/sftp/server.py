@@ -1,10 +1,10 @@
-"""Embedded SFTP server that plays BPJS Ketenagakerjaan and Bank NTT on this machine.
+"""Embedded SFTP server that plays the registry's partners (BPJS Ketenagakerjaan, Bank NTT) on this machine.
 
-Started by `serve` when `embedded_sftp.enabled` is true, so that the default configuration
-works with no partner at hand. Users `bpjs` and `bank` log in with the generated client key
-(or a key listed in `work_dir/keys/authorized_keys`) and are each jailed in
-`<root>/<user>/`. It listens on the loopback interface only: it is a demo and test
-partner, not a service for the network.
+Started by `serve` (demo/embedded.py) when `embedded_sftp.enabled` is true, so that the
+default configuration works with no partner at hand. One user per partner id (`bpjs`,
+`bank`) logs in with the generated client key (or a key listed in
+`work_dir/keys/authorized_keys`) and is jailed in `<root>/<user>/`. It listens on the
+loopback interface only: it is a demo and test partner, not a service for the network.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from pathlib import Path
 import paramiko
 
 from core.settings import Settings
-from jobs.sftp.jail import JailedSftp
+from demo.sftp.jail import JailedSftp
+from jobs.registry import PARTNERS
 from jobs.sftp.keys import KeyPaths, ensure_keys, load_private_key
 
 log = logging.getLogger(__name__)
 
-USERS = ("bpjs", "bank")
+USERS = tuple(PARTNERS)  # every partner of the registry has its user and folder here
 PARTNER_FOLDERS = ("outbox", "outbox/archive", "inbox")
-TRANSPORT_LOG = "jobs.sftp.server.transport"
+TRANSPORT_LOG = f"{__name__}.transport"
 
 
 class _RoutineDisconnects(logging.Filter):
@@ -133,7 +134,7 @@ class EmbeddedSftpServer:
 
 
 class _PartnerLogin(paramiko.ServerInterface):
-    """Who may log in (bpjs, bank; by key, or password in tests) and what they may open."""
+    """Who may log in (the partners' users; by key, or password in tests) and what they may open."""
 
     def __init__(self, transport: paramiko.Transport, root: Path, keys: set[bytes],
                  passwords: Mapping[str, str]):

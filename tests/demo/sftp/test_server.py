@@ -8,9 +8,9 @@ import socket
 import pytest
 
 from core.settings import Settings
+from demo.sftp.server import EmbeddedSftpServer
 from jobs.sftp.errors import SftpError
 from jobs.sftp.keys import generate_ed25519
-from jobs.sftp.server import EmbeddedSftpServer
 from tests.fixtures.sftp import SftpTestServer
 from tests.jobs.sftp.support import authorize, client, with_sftp
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from demo.sftp.jail import Escape, Jail
 from jobs.sftp.connection import Session, open_session
 from jobs.sftp.errors import SftpError
-from jobs.sftp.jail import Escape, Jail
 from tests.fixtures.sftp import SftpTestServer
 from tests.jobs.sftp.support import client
 
