@@ -72,8 +72,13 @@ def database(database_url: str) -> Iterator[Database]:
         database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield database
     _join_job_threads()
-    if not database.is_closed():
-        database.close()
+    # The app under test (NiceGUI's `user` fixture runs `serve`) binds the models to a database
+    # object of its own: a query the test made on the main thread opened a connection there.
+    # Close both, or hundreds of tests pile up idle PostgreSQL connections until
+    # max_connections refuses the next one.
+    for bound in {database, db.obj} - {None}:
+        if not bound.is_closed():
+            bound.close()
     db.initialize(None)
 
 
