@@ -207,11 +207,12 @@ class Claim(BaseModel):
     approved_amount = BigIntegerField()
     decision_reason = TextField(null=True)
     beneficiary_name = CharField(max_length=100)
-    beneficiary_relation = CharField(max_length=10)
+    beneficiary_relation = CharField(max_length=20)  # FUNERAL_ORGANISER is 17 characters
     beneficiary_nik = CharField(max_length=16)
     bank_code = CharField(max_length=3, null=True)
     account_no = CharField(max_length=20, null=True)
     verified_at = DateTimeField()
+    payment_due_date = DateField(null=True)  # BPJS's payment duty (core.claims.payment_duty); intake sets it
 
     status = CharField(max_length=20)
     status_changed_at = DateTimeField(default=utcnow)
@@ -234,15 +235,14 @@ class Claim(BaseModel):
     bank_reference = CharField(max_length=64, null=True)
     paid_date = DateField(null=True)
     failure_code = CharField(max_length=32, null=True)
-    # Each final outcome goes to BPJS once: set when the claim reaches PAID or PAYOUT_FAILED,
-    # cleared when a PAYOUT_STATUS file carrying it is recorded.
+    # Each final outcome goes to BPJS once: set on reaching PAID or PAYOUT_FAILED, cleared once reported.
     report_pending = BooleanField(default=False)
     reported_status = CharField(max_length=10, null=True)
     reported_at = DateTimeField(null=True)
 
     source_file = ForeignKeyField(BatchFile, null=True, backref="claims", on_delete="SET NULL", index=False)
     source_line = IntegerField(null=True)
-    received_at = DateTimeField(default=utcnow)  # start of the payment duty clock
+    received_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -256,6 +256,7 @@ class Claim(BaseModel):
             (("status", "kabupaten_code", "approved_amount"), False), (("approved_amount", "id"), False),
             (("case_no", "benefit_type", "status"), False), (("received_at",), False),
             (("worker_name",), False), (("beneficiary_nik",), False),
+            (("status", "payment_due_date", "approved_amount"), False),  # past the payment duty; its sum
         )
 
     @classmethod
@@ -264,8 +265,7 @@ class Claim(BaseModel):
 
     @classmethod
     def awaiting_report(cls):
-        """Final outcomes BPJS has not heard of yet (a changed outcome is pending again). The bare
-        column, not `== True`: the partial index's WHERE, so both databases use it."""
+        """Outcomes BPJS has not heard of (a changed one again); bare column = the partial index's WHERE."""
         return cls.select().where(cls.report_pending).order_by(cls.id)
 
 
@@ -367,6 +367,8 @@ class AuditLog(BaseModel):
     target = CharField(max_length=200, null=True)
     details = TextField(null=True)  # JSON
     ip = CharField(max_length=64, null=True)
+    prev_hash = CharField(max_length=64, null=True)  # the hash chain, SHA-256 hex: core/audit_chain.py
+    hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("at",), False), (("username", "at"), False), (("action", "at"), False))

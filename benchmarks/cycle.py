@@ -136,7 +136,8 @@ def records(n: int):
         kab = rnd.choice(kabupaten)
         woman = rnd.random() < 0.35
         name = f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {rnd.choice(SURNAMES)}"
-        worker_nik = nik(kab, rnd, woman)
+        born = dt.date(rnd.randint(1960, 2004), rnd.randint(1, 12), rnd.randint(1, 28))
+        worker_nik = nik(kab, born, woman, rnd)
         instalments = rnd.randint(1, 4) if rnd.random() < 0.6 else 1
         benefit = "JKK_STMB" if instalments > 1 else rnd.choice(("JKK_CACAT", "JKK_PENGGANTIAN_BIAYA"))
         for _ in range(min(instalments, n - made)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -14,6 +15,10 @@ from core.settings import ConfigError, load_settings
 from desk.views.jobs import file_types, job_ids, partner_ids
 
 COMMANDS = (serve, jobs, claims, users, demo, simulate, check)
+# Files the app creates (database, staging, quarantine, keys, secrets) are 0600 and its folders
+# 0700: they hold NIKs, account numbers and credentials that no other OS user may read. Files
+# meant for another user (the demo partners' drops for a real sshd) are chmod-ed where written.
+PRIVATE_UMASK = 0o077
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -41,6 +46,8 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = parser.parse_args(list(argv) or ["serve"])
     if args.command is None:
         args = parser.parse_args([*argv, "serve"])
+    if not environ.get("NICEGUI_USER_SIMULATION"):  # not inside pytest's own process (the `user` fixture)
+        os.umask(PRIVATE_UMASK)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         # The configuration must name the registry's partners and jobs, and the layouts hold its

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.claims.payment_duty import PaymentDuty
 from core.context import AppContext
-from desk.export import export_rows, write_csv, write_json
+from core.text.fmt import local_today
+from desk.export import export_rows, with_days_late, write_csv, write_json
 from models import Claim, ClaimStatus
 
 
@@ -26,9 +28,15 @@ def export_claims(args: argparse.Namespace, ctx: AppContext) -> int:
     query = Claim.select()
     if args.status:
         query = query.where(Claim.status.in_(args.status))
+    if args.format == "json":  # the contract's JSON also gives each claim's payment duty
+        duty = PaymentDuty.of(ctx.settings, ctx.reference)
+        rows = with_days_late(export_rows(query, extra=("payment_due_date",)), duty,
+                              local_today(ctx.settings.timezone))
+    else:
+        rows = export_rows(query)
     writer = write_json if args.format == "json" else write_csv
     try:
-        count = writer(export_rows(query), sys.stdout)
+        count = writer(rows, sys.stdout)
     except BrokenPipeError:  # `| head` closed the pipe: not an error
         return 0
     print(f"{count} klaim diekspor / claims exported", file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from core.claims.payment_duty import PaymentDuty
 from core.context import AppContext
 from demo.data import DemoError, generate
 
@@ -23,7 +24,8 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
     started = time.monotonic()
     try:
         written = generate(args.claims, args.seed, reference=ctx.reference,
-                           approval_threshold=ctx.settings.approval_threshold)
+                           approval_threshold=ctx.settings.approval_threshold,
+                           duty=PaymentDuty.of(ctx.settings, ctx.reference))
     except DemoError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -1,8 +1,10 @@
 """`serve` (also: no command): the web app, the scheduler and the embedded SFTP server.
 
 On an empty database with `seed_demo_data` on (the default), it fills the demo data and
-creates an `admin` user whose one-time password is printed once, here, and must be
-changed at first login. The background services start in the web app's startup hook
+creates an `admin` user whose one-time password is written once to FIRST_ADMIN_FILE in
+work_dir (mode 0600, readable by the operator only) and must be changed at first login. The
+console says where the file is, never the password: a service log is read by more people
+than the operator, and kept longer. The background services start in the web app's startup hook
 (APScheduler needs the running event loop) and stop in its shutdown hook.
 """
 
@@ -14,6 +16,7 @@ import os
 import secrets
 from pathlib import Path
 
+from core.claims.payment_duty import PaymentDuty
 from core.context import AppContext
 from core.users import create_user, one_time_password, password_problem
 from demo.embedded import schedule_demo_partners, start_embedded_sftp, stop_embedded_sftp
@@ -22,6 +25,7 @@ from models import Claim, Role, User
 
 log = logging.getLogger(__name__)
 SECRET_FILE = "session_secret"
+FIRST_ADMIN_FILE = "first-admin-password.txt"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +48,8 @@ def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
     web = ctx.settings.web
     ui.run(host=web.host, port=web.port, reload=False, show=False, title="Santunan NTT", language="id",
            favicon="🌾", storage_secret=session_secret(ctx), show_welcome_message=False,
-           session_middleware_kwargs={"max_age": None, "same_site": "lax"})
+           # `web.https`: the session cookie is sent over HTTPS only (Secure), never in clear text
+           session_middleware_kwargs={"max_age": None, "same_site": "lax", "https_only": web.https})
     return 0
 
 
@@ -90,17 +95,32 @@ def seed_if_empty(ctx: AppContext) -> None:
     from demo.data import generate
 
     written = generate(ctx.settings.demo_claims, seed=1, reference=ctx.reference,
-                       approval_threshold=ctx.settings.approval_threshold)
+                       approval_threshold=ctx.settings.approval_threshold,
+                       duty=PaymentDuty.of(ctx.settings, ctx.reference))
     log.info("data demo: %d klaim dibuat / demo claims written", written)
     password = one_time_password()
     while password_problem(password, "admin"):  # random, so practically never; but never refused
         password = one_time_password()
     create_user("admin", password, Role.ADMIN, full_name="Administrator", created_by="serve",
                 must_change_password=True)
-    # The one place the password is ever shown: the operator who started the app.
+    path = write_private(Path(ctx.settings.work_dir) / FIRST_ADMIN_FILE, password + "\n")
     print("\n" + "=" * 72)
     print("Pengguna 'admin' dibuat / user 'admin' created")
-    print(f"  Kata sandi sekali pakai / one-time password:  {password}")
-    print("  Wajib diganti saat pertama masuk / must be changed at first login")
+    print("  Kata sandi sekali pakai ada di berkas (hanya untuk operator, mode 0600) /")
+    print(f"  one-time password is in the file (operator only, mode 0600): {path}")
+    print("  Wajib diganti saat pertama masuk; hapus berkas sesudahnya / "
+          "must be changed at first login; delete the file afterwards")
     print(f"  Buka / open: http://{ctx.settings.web.host}:{ctx.settings.web.port}/login")
     print("=" * 72 + "\n", flush=True)
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write `text` to `path` readable by this OS user only (0600), replacing any older file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+    return path

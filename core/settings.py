@@ -9,6 +9,7 @@ expected, so nothing runs on a half-understood configuration.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import types
 import typing
@@ -55,6 +56,7 @@ class WebSettings:
     port: int = 8080
     session_secret: str | None = field(default=None, repr=False)
     idle_timeout_minutes: int = 30
+    https: bool = False  # served behind HTTPS: Secure cookies and HSTS
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,10 @@ class Settings:
     reference_file: Path
     job_defaults: JobDefaults = JobDefaults()
     alerts: AlertSettings = AlertSettings()
-    payment_duty_working_days: int = 7
     overdue_results_hours: float = 48.0
+    programme_start: dt.date = dt.date(2025, 7, 21)  # accidents before it are not covered
+    reference_wage: int = 1_000_000  # Rupiah: the wage benefits are computed on
+    non_working_days: tuple[dt.date, ...] = ()  # local days off besides weekends and national holidays
     demo_claims: int = 2000
     seed_demo_data: bool = True
     sources: tuple[str, ...] = ()  # the files merged, for the admin's configuration view
@@ -173,6 +177,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValueError as exc:  # a date-shaped value that is no date (2026-02-30): YAML's own parser raises it
+        raise ConfigError(f"{path}: not a valid date ({exc}); write dates as YYYY-MM-DD") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -297,6 +303,13 @@ class _Loader:
             if isinstance(raw, (str, int)) and not isinstance(raw, bool):
                 return str(raw)
             raise self.fail(key, f"expected text, got {show_value(raw)}")
+        if hint is dt.date:
+            if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+                return raw
+            try:
+                return dt.date.fromisoformat(raw)
+            except (TypeError, ValueError):
+                raise self.fail(key, f"expected a date YYYY-MM-DD, got {show_value(raw)}") from None
         if hint is Path:
             if not isinstance(raw, str) or not raw:
                 raise self.fail(key, f"expected a path, got {show_value(raw)}")
@@ -322,6 +335,8 @@ def _check_semantics(s: Settings, origin: Mapping[str, str], partners: Collectio
         raise fail("source_account", f"expected 6 to 20 digits, got {show_value(s.source_account)}")
     if s.approval_threshold <= 0:
         raise fail("approval_threshold", "expected a positive amount in Rupiah")
+    if s.reference_wage <= 0:
+        raise fail("reference_wage", "expected a positive amount in Rupiah")
     for name in partners or ():
         if name not in s.partners:
             raise fail("partners", f"missing partner {name!r}")

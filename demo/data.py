@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from core.claims.checks import payout_fingerprint
+from core.claims.payment_duty import PaymentDuty
 from core.claims.statuses import FIRST, SENT_TO_BANK
 from core.db import bulk_insert, is_postgres, write_tx
 from core.reference import Reference
@@ -69,17 +70,12 @@ NOW = dt.datetime(2026, 11, 20, 2, 0)  # fixed, so the data set is the same on e
 
 
 class DemoError(Exception):
-    pass
+    """Demo data asked for where it does not belong (a database that already holds claims)."""
 
 
-@dataclass
-class _Ids:
-    worker: int = 0
-    claim: int = 0
-    event: int = 0
-    instruction: int = 0
-    batch: int = 0
-    file: int = 0
+class _Ids(SimpleNamespace):  # the last id given out per table: rows are written with explicit ids
+    def __init__(self) -> None:
+        super().__init__(worker=0, claim=0, event=0, instruction=0, batch=0, file=0)
 
 
 @dataclass
@@ -93,15 +89,17 @@ class _Chunk:
 
 
 def generate(n: int, seed: int = 1, *, reference: Reference, approval_threshold: int = 50_000_000,
-             today: dt.date | None = None) -> int:
+             today: dt.date | None = None, duty: PaymentDuty | None = None) -> int:
     """Fill an empty database with about `n` demo claims; returns the number written.
 
+    `duty` dates each claim's payment duty (default: the reference's duties, no local days off).
     Raises DemoError when the database already holds claims.
     """
     if Claim.select().exists():
         raise DemoError(f"Database sudah berisi {Claim.select().count()} klaim: data demo hanya untuk "
                         "database kosong / the database already holds claims")
-    gen = _Generator(random.Random(seed), reference, approval_threshold, today or NOW.date())
+    duty = duty or PaymentDuty({code: rule.duty_days for code, rule in reference.benefits.items()})
+    gen = _Generator(random.Random(seed), reference, approval_threshold, today or NOW.date(), duty)
     written = 0
     with write_tx():
         for chunk in gen.chunks(n):
@@ -129,11 +127,9 @@ def _reset_sequences() -> None:
 
 
 class _Generator:
-    def __init__(self, rnd: random.Random, reference: Reference, threshold: int, today: dt.date):
-        self.rnd = rnd
-        self.ref = reference
-        self.threshold = threshold
-        self.today = today
+    def __init__(self, rnd: random.Random, reference: Reference, threshold: int, today: dt.date,
+                 duty: PaymentDuty):
+        self.rnd, self.ref, self.threshold, self.today, self.duty = rnd, reference, threshold, today, duty
         self.ids = _Ids()
         self.kabupaten = sorted(reference.codes("kabupaten"))
         self.occupations = sorted(reference.codes("occupation") - {"LAINNYA"})
@@ -162,27 +158,26 @@ class _Generator:
         worker = self._worker(chunk)
         accident = self.today - dt.timedelta(days=rnd.randint(20, 720))
         kind = rnd.choices(("stmb", "cacat", "meninggal", "jkm", "biaya"), (45, 10, 12, 13, 20))[0]
-        heir = self._heir(worker)
-        payments: list[tuple[str, int, dict]] = []
+        heir = death_heir(worker, rnd)
+        payments: list[tuple[str, int]] = []
         if kind == "stmb":
             for month in range(min(rnd.randint(1, 8), room)):
-                payments.append(("JKK_STMB", WAGE if month < 12 else WAGE // 2, self._self(worker)))
+                payments.append(("JKK_STMB", WAGE if month < 12 else WAGE // 2))
         elif kind == "cacat":
             pct = rnd.choice((100, 100, 50, 30, 10))
-            payments.append(("JKK_CACAT", 56 * WAGE * pct // 100, self._self(worker)))
+            payments.append(("JKK_CACAT", 56 * WAGE * pct // 100))
         elif kind == "meninggal":
-            payments.append(("JKK_MENINGGAL", 48 * WAGE + 12_000_000, heir))
-            payments.append(("JKK_PEMAKAMAN", 10_000_000, heir))
+            payments.append(("JKK_MENINGGAL", 48 * WAGE + 12_000_000))
+            payments.append(("JKK_PEMAKAMAN", 10_000_000))
             for _ in range(rnd.randint(0, 2)):
-                payments.append(("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000)),
-                                 heir))
+                payments.append(("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000))))
         elif kind == "jkm":
-            payments.append(("JKM", 42_000_000, heir))
+            payments.append(("JKM", 42_000_000))
         else:
-            payments.append(("JKK_PENGGANTIAN_BIAYA", rnd.randrange(300_000, 5_000_000, 50_000),
-                             self._self(worker)))
+            payments.append(("JKK_PENGGANTIAN_BIAYA", rnd.randrange(300_000, 5_000_000, 50_000)))
         payments = payments[:room]
-        for seq, (benefit, amount, who) in enumerate(payments, start=1):
+        for seq, (benefit, amount) in enumerate(payments, start=1):
+            who = beneficiary_for(benefit, worker, heir, rnd)
             self._claim(chunk, worker, case_no, seq, accident, benefit, amount, who)
         return len(payments)
 
@@ -194,24 +189,10 @@ class _Generator:
         kab = rnd.choice(self.kabupaten)
         born = dt.date(rnd.randint(1960, 2004), rnd.randint(1, 12), rnd.randint(1, 28))
         worker = {"id": self.ids.worker, "kpj": f"{26_000_000_000 + self.ids.worker:011d}",
-                  "nik": _nik(kab, born, woman, rnd), "name": name, "kabupaten_code": kab,
+                  "nik": nik(kab, born, woman, rnd), "name": name, "kabupaten_code": kab,
                   "occupation": rnd.choice(self.occupations)}
         chunk.workers.append(worker)
         return worker
-
-    def _self(self, worker: dict) -> dict:
-        return {"beneficiary_name": worker["name"], "beneficiary_relation": "SELF",
-                "beneficiary_nik": worker["nik"]}
-
-    def _heir(self, worker: dict) -> dict:
-        rnd = self.rnd
-        relation = rnd.choices(("SPOUSE", "CHILD", "PARENT", "SIBLING"), (60, 25, 10, 5))[0]
-        woman = rnd.random() < 0.6
-        surname = worker["name"].split(" ", 1)[1]
-        born = dt.date(rnd.randint(1955, 2006), rnd.randint(1, 12), rnd.randint(1, 28))
-        return {"beneficiary_name": f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {surname}",
-                "beneficiary_relation": relation,
-                "beneficiary_nik": _nik(worker["kabupaten_code"], born, woman, rnd)}
 
     def _claim(self, chunk: _Chunk, worker: dict, case_no: int, seq: int, accident: dt.date,
                benefit: str, amount: int, who: dict) -> None:
@@ -236,6 +217,7 @@ class _Generator:
             "decision_reason": rnd.choice(REJECT_REASONS) if status == S.REJECTED else None,
             **who, "bank_code": "130", "account_no": f"{rnd.randint(10**9, 10**12 - 1)}",
             "verified_at": received - dt.timedelta(hours=3), "status": status,
+            "payment_due_date": self.duty.due_date(benefit, received - dt.timedelta(hours=3)),
             "status_changed_at": received, "hold_reason": None, "review_reason": None, "flagged": False,
             "source_file": file_row["id"], "source_line": line, "received_at": received,
             "updated_at": received, "report_pending": False,
@@ -358,10 +340,52 @@ class _Generator:
                              "reason": reason, "details": _json(details)})
 
 
-def _nik(kabupaten: str, born: dt.date, woman: bool, rnd: random.Random) -> str:
+# -- beneficiaries that fit the benefit (the pre-payout beneficiary rule) ---------------------
+# Heirs of a death benefit, in the order of the regulation, with how often the demo names them.
+DEATH_HEIRS = (("SPOUSE", 58), ("CHILD", 20), ("PARENT", 10), ("SIBLING", 4), ("GRANDCHILD", 2),
+               ("GRANDPARENT", 1), ("PARENT_IN_LAW", 3), ("TESTAMENT", 2))
+OWN_BENEFITS = frozenset({"JKK_STMB", "JKK_CACAT", "JKK_PENGGANTIAN_BIAYA"})  # to the worker, or a wali
+
+
+def nik(kabupaten: str, born: dt.date, woman: bool, rnd: random.Random) -> str:
+    """A valid NIK of someone living in `kabupaten` (its first 4 digits): kecamatan, birth date
+    DDMMYY (a woman's day plus 40), then a serial that is never 0000."""
     day = born.day + (40 if woman else 0)
     return f"{kabupaten}{rnd.randint(1, 20):02d}{day:02d}{born.month:02d}{born.year % 100:02d}" \
            f"{rnd.randint(1, 9999):04d}"
+
+
+def relative(worker: dict, relation: str, rnd: random.Random, born_from: int = 1950,
+             born_to: int = 2006) -> dict:
+    """Someone of the worker's family and kabupaten, as the beneficiary fields of a claim."""
+    woman = rnd.random() < 0.6
+    surname = worker["name"].split(" ", 1)[1]
+    born = dt.date(rnd.randint(born_from, born_to), rnd.randint(1, 12), rnd.randint(1, 28))
+    return {"beneficiary_name": f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {surname}",
+            "beneficiary_relation": relation,
+            "beneficiary_nik": nik(worker["kabupaten_code"], born, woman, rnd)}
+
+
+def death_heir(worker: dict, rnd: random.Random) -> dict:
+    relations, weights = zip(*DEATH_HEIRS, strict=True)
+    return relative(worker, rnd.choices(relations, weights)[0], rnd)
+
+
+def beneficiary_for(benefit: str, worker: dict, heir: dict, rnd: random.Random) -> dict:
+    """Who receives `benefit`: the worker (now and then a wali) for his own benefits, a child
+    or a wali for a scholarship, the heir for a death (the funeral sometimes to whoever paid it)."""
+    if benefit in OWN_BENEFITS:
+        if rnd.random() < 0.03:
+            return relative(worker, "GUARDIAN", rnd, born_to=1990)
+        return {"beneficiary_name": worker["name"], "beneficiary_relation": "SELF",
+                "beneficiary_nik": worker["nik"]}
+    if benefit == "BEASISWA":
+        if rnd.random() < 0.5:
+            return {**heir, "beneficiary_relation": "GUARDIAN"}  # the heir, as the child's wali
+        return relative(worker, "CHILD", rnd, born_from=2005, born_to=2018)
+    if benefit == "JKK_PEMAKAMAN" and rnd.random() < 0.15:
+        return relative(worker, "FUNERAL_ORGANISER", rnd, born_to=1995)
+    return heir
 
 
 def _json(details: dict | None) -> str | None:

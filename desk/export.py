@@ -1,13 +1,17 @@
-"""Claims export (CLI `claims export`, and the UI's CSV download): streamed row by row."""
+"""Claims export (CLI `claims export`, and the UI's downloads): streamed row by row.
+
+CSV goes through `core.files.sheets`, the one writer that neutralises spreadsheet formulas.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from core.claims.payment_duty import PaymentDuty
+from core.files.sheets import write_csv as write_sheet_csv
 from models import Claim
 
 # The columns of a claims export, in this order (the CSV header, the JSON keys): who is paid
@@ -21,10 +25,13 @@ EXPORT_FIELDS = (
 )
 
 
-def export_rows(query=None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
-    """Yield claims as plain dicts, keyset-paginated so memory stays flat at 1M claims."""
+def export_rows(query=None, chunk: int = 2000, extra: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """Yield claims as plain dicts, keyset-paginated so memory stays flat at 1M claims.
+
+    `extra`: more Claim columns, after the export fields (the JSON export's `payment_due_date`).
+    """
     query = query if query is not None else Claim.select()
-    fields = [getattr(Claim, name) for name in EXPORT_FIELDS]
+    fields = [getattr(Claim, name) for name in EXPORT_FIELDS + extra]
     last_id = 0
     while True:
         page = list(query.select(Claim.id, *fields).where(Claim.id > last_id)
@@ -38,13 +45,19 @@ def export_rows(query=None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
 
 
 def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
+    """The export as CSV (header, then one line a claim); text that would start a formula is quoted."""
+    return write_sheet_csv(out, EXPORT_FIELDS, rows)
+
+
+def with_days_late(rows: Iterator[dict[str, Any]], duty: PaymentDuty,
+                   today: dt.date) -> Iterator[dict[str, Any]]:
+    """Rows of `export_rows(..., extra=("payment_due_date",))` with their `days_late` (the JSON export):
+    working days past the due date until paid, or until `today` while unpaid."""
     for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
+        due, paid = row["payment_due_date"], row["paid_date"]
+        row["days_late"] = duty.claim_days_late(row["status"], due and dt.date.fromisoformat(due),
+                                                paid and dt.date.fromisoformat(paid), today)
+        yield row
 
 
 def write_json(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:

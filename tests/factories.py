@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from typing import Any
 
+from core.claims.payment_duty import PaymentDuty
 from core.claims.states import create_claim
+from core.reference import load_reference
+from core.settings import PROJECT_ROOT
 from models import Claim, ClaimStatus
 
 _seq = itertools.count(1)
@@ -38,9 +42,20 @@ def claim_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
+@functools.cache
+def payment_duty() -> PaymentDuty:
+    """The duty of the default reference data, on Indonesia's calendar (no local days off)."""
+    return PaymentDuty({code: rule.duty_days for code, rule in
+                        load_reference(PROJECT_ROOT / "config" / "reference.yaml").benefits.items()})
+
+
 def make_claim(status: str = ClaimStatus.READY, **overrides: Any) -> Claim:
-    """A claim put straight into `status` (for tests of what happens from there)."""
-    claim = create_claim(ClaimStatus.READY, actor="test", **claim_fields(**overrides))
+    """A claim put straight into `status` (for tests of what happens from there); its payment
+    due date is computed as intake does unless given."""
+    fields = claim_fields(**overrides)
+    if "payment_due_date" not in fields:
+        fields["payment_due_date"] = payment_duty().due_date(fields["benefit_type"], fields["verified_at"])
+    claim = create_claim(ClaimStatus.READY, actor="test", **fields)
     if status != ClaimStatus.READY:
         Claim.update(status=status).where(Claim.id == claim.id).execute()
         claim.status = status

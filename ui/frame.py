@@ -35,6 +35,20 @@ ALERTS_PATH = "/peringatan"
 IDLE_CHECK_SECONDS = 60
 PageBody = Callable[..., Awaitable[None]]
 Register = Callable[[PageBody], PageBody]
+MAX_ID = 2**63 - 1  # the largest row id any database column holds (a signed 64-bit integer)
+
+
+def url_id(raw: str) -> int | None:
+    """The row id an address names, or None when it cannot name one (not digits, 0, over 64 bits).
+
+    Pages and downloads take ids as text and ask here, so a hand-typed address such as
+    /berkas/99999999999999999999999 is answered "not found" instead of reaching the database,
+    which refuses such a number with an error (a 500 page).
+    """
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
+        return None  # 19 digits hold every 64-bit id: a longer string is never parsed
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The payment-duty alert: unpaid claims past BPJS's N-working-day duty, raised for people to act on.
+"""The payment-duty alert: unpaid claims past their payment due date, raised for people to act on.
 
-One alert at a time: while one is open nothing new is raised (its message gives the
-count when it was raised; the dashboard and `/klaim?duty=1` give the live list). Once
-acknowledged, the next one comes at the earliest the next local day, so a coordinator
-who has dealt with today's list is not called again within the hour. The check and the
-insert share one write transaction, so two processes watching do not raise it twice.
+"Past the duty" is the one rule of `core.claims.queries.Duty.past` (an unpaid claim whose
+stored `payment_due_date` is before today), so the alert, the dashboard and `/klaim?duty=1`
+always give the same count. One alert at a time: while one is open nothing new is raised,
+but its subject and message are brought up to date with the current count at each watch
+(so an open alert never shows a stale number beside the dashboard's). Once acknowledged,
+the next one comes at the earliest the next local day, so a coordinator who has dealt with
+today's list is not called again within the hour. The check and the write share one write
+transaction, so two processes watching do not raise it twice.
 
 `watch_payment_duty(ctx)` is meant for the scheduler's periodic watch, beside
 `jobs.watch.watch_overdue`.
@@ -16,7 +19,7 @@ import datetime as dt
 import logging
 
 from core.alerts import send_email
-from core.claims.queries import Duty, past_duty_summary
+from core.claims.queries import Duty, DutySummary, past_duty_summary
 from core.context import AppContext
 from core.db import write_tx
 from core.text import fmt
@@ -27,30 +30,38 @@ KIND = "payment_duty"
 
 
 def watch_payment_duty(ctx: AppContext, today: dt.date | None = None) -> Alert | None:
-    """Raise the payment-duty alert when claims are past the duty and none was raised today; returns it."""
+    """Raise the payment-duty alert when claims are past their due date and none was raised today;
+    returns the new alert (None when none was raised; an open one is updated with today's figures)."""
     settings = ctx.settings
     zone = settings.timezone
     today = today or fmt.local_today(zone)
-    duty = Duty(settings.payment_duty_working_days, zone)
-    summary = past_duty_summary(duty, today, limit=3)
-    if not summary.count:
-        return None
+    summary = past_duty_summary(Duty(zone), today, limit=3)
     since = fmt.local_midnight_utc(today, zone)
     with write_tx():
-        recent = Alert.select().where(Alert.kind == KIND) \
-            .where(Alert.acknowledged_at.is_null() | (Alert.created_at >= since))
-        if recent.exists():
+        open_alert = Alert.select().where(Alert.kind == KIND, Alert.acknowledged_at.is_null()).first()
+        if open_alert is not None:
+            subject, message = describe(summary) if summary.count else (
+                "Tidak ada lagi klaim yang lewat batas bayar", "Semua klaim yang lewat batas bayar sudah "
+                "dibayar atau ditutup; peringatan ini boleh ditandai selesai.")
+            Alert.update(subject=subject, message=message).where(Alert.id == open_alert.id).execute()
             return None
-        oldest = "; ".join(f"{c['claim_no']} ({fmt.rupiah(c['approved_amount'])}, diterima "
-                           f"{fmt.date(fmt.to_local(c['received_at'], zone))})" for c in summary.oldest)
-        message = (f"{summary.count} klaim belum dibayar padahal sudah lewat batas {duty.days} hari kerja "
-                   f"sejak diterima (total {fmt.rupiah(summary.total)}). Yang paling lama: {oldest}. Buka "
-                   f"antrean klaim dengan filter 'Hanya yang lewat batas bayar' untuk daftar lengkapnya dan "
-                   f"selesaikan yang tertahan (perlu ditinjau, menunggu persetujuan, ditunda, gagal "
-                   f"dibayar).")
-        subject = f"{summary.count} klaim lewat batas bayar {duty.days} hari kerja"
+        if not summary.count or Alert.select().where(Alert.kind == KIND, Alert.created_at >= since).exists():
+            return None
+        subject, message = describe(summary)
         alert = Alert.create(kind=KIND, subject=subject, message=message)
     log.warning("PERINGATAN [%s] %s", KIND, alert.subject)
     if send_email(alert, settings.alerts):
         Alert.update(emailed_at=utcnow()).where(Alert.id == alert.id).execute()
     return alert
+
+
+def describe(summary: DutySummary) -> tuple[str, str]:
+    """Subject and message of the alert for these figures (Indonesian: coordinators read it)."""
+    oldest = "; ".join(f"{c['claim_no']} ({fmt.rupiah(c['approved_amount'])}, batas bayar "
+                       f"{fmt.date(c['payment_due_date'])})" for c in summary.oldest)
+    message = (f"{summary.count} klaim belum dibayar padahal sudah lewat batas bayar (batas hari kerja "
+               f"jenis santunannya, dihitung sejak diverifikasi BPJS) per {fmt.date(summary.today)} (total "
+               f"{fmt.rupiah(summary.total)}). Yang paling lama: {oldest}. Buka antrean klaim dengan filter "
+               f"'Hanya yang lewat batas bayar' untuk daftar lengkapnya dan selesaikan yang tertahan (perlu "
+               f"ditinjau, menunggu persetujuan, ditunda, gagal dibayar).")
+    return f"{summary.count} klaim lewat batas bayar", message

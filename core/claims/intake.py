@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from core.claims.checks import evaluate
+from core.claims.checks import BenefitRules, ChunkLookups, Verdict, evaluate
+from core.claims.payment_duty import PaymentDuty
 from core.claims.states import create_claims, record_event, transition
-from core.claims.statuses import NOT_YET_SENT, PAYING
+from core.claims.statuses import NOT_YET_SENT
 from core.db import allocate_ids, bulk_insert, in_values, is_postgres
 from core.text import fmt
 from models import BatchFile, Claim, ClaimStatus, Worker, utcnow
@@ -66,9 +67,11 @@ class Intake:
     """Applies VERIFIED_CLAIMS records of one file, chunk by chunk (see module docstring)."""
 
     def __init__(self, source_file: BatchFile, *, approval_threshold: int,
-                 instalment_benefits: frozenset[str],
-                 actor: str = ACTOR):
+                 instalment_benefits: frozenset[str], payment_duty: PaymentDuty,
+                 benefit_rules: BenefitRules | None = None, actor: str = ACTOR):
         self.source_file = source_file
+        self.benefit_rules = benefit_rules  # ceilings, cover, beneficiaries (None: not checked)
+        self.payment_duty = payment_duty
         self.approval_threshold = approval_threshold
         self.instalment_benefits = instalment_benefits
         self.actor = actor
@@ -88,31 +91,28 @@ class Intake:
                 self._same_file_twice(new, line_no, values, report)
             else:
                 new[claim_no] = (line_no, values)
+        # The other claims the checks compare with (same case, worker, account): a few queries per chunk.
+        lookups = ChunkLookups.load([v for _, v in records])
         if new:
-            self._insert_new(list(new.values()), report)
+            self._insert_new(list(new.values()), lookups, report)
         for line_no, values in revisions:
-            self._revise(existing[values["claim_no"]], line_no, values, report)
+            self._revise(existing[values["claim_no"]], line_no, values, lookups, report)
         return report
 
     # -- new claims, in bulk -------------------------------------------------------------
-    def _insert_new(self, items: list[tuple[int, dict[str, Any]]], report: IntakeReport) -> None:
+    def _insert_new(self, items: list[tuple[int, dict[str, Any]]], lookups: ChunkLookups,
+                    report: IntakeReport) -> None:
         now = utcnow()
         workers = self._workers([v for _, v in items])
-        paying = self._paying_cases({v["case_no"] for _, v in items})
-
-        def same_case(claim: Any) -> str | None:
-            return paying.get((claim.case_no, claim.benefit_type))
 
         source = json.dumps(self.source_file.name)  # the details JSON, written out: 100k dumps cost 0.3 s
         rows, reasons, details = [], [], []
         for claim_id, (line_no, values) in zip(allocate_ids(Claim, len(items)), items, strict=True):
             candidate = SimpleNamespace(**values, id=None, approved_fingerprint=None)
-            verdict = evaluate(candidate, approval_threshold=self.approval_threshold,
-                               instalment_benefits=self.instalment_benefits, same_case=same_case)
-            if verdict.status in PAYING:
-                paying.setdefault((values["case_no"], values["benefit_type"]), values["claim_no"])
+            verdict = self._check(candidate, lookups)
+            lookups.add(values, verdict.status)
             rows.append({**values, "id": claim_id, "worker": workers[values["kpj"]], "status": verdict.status,
-                         "received_at": now,
+                         "received_at": now, "payment_due_date": self._due(values),
                          "review_reason": verdict.reason if verdict.status != S.REJECTED else None,
                          "flagged": False, "report_pending": False, "source_file": self.source_file.id,
                          "source_line": line_no})
@@ -137,14 +137,6 @@ class Intake:
             known.update((row["kpj"], row["id"]) for row in rows)
         return known
 
-    def _paying_cases(self, case_nos: set[str]) -> dict[tuple[str, str], str]:
-        # Filter the status here, not in SQL: with it SQLite may walk the status index
-        # (every READY claim) instead of the case_no one, once per chunk.
-        query = (Claim.select(Claim.case_no, Claim.benefit_type, Claim.claim_no, Claim.status)
-                 .where(in_values(Claim.case_no, case_nos)).tuples())
-        return {(case_no, benefit): claim_no for case_no, benefit, claim_no, status in query
-                if status in PAYING}
-
     def _existing(self, claim_nos: set[str]) -> dict[str, Claim]:
         query = Claim.select().where(in_values(Claim.claim_no, claim_nos))
         if is_postgres():
@@ -166,14 +158,16 @@ class Intake:
                                  f"{kept['revision']} dari berkas yang sama yang dipakai"))
 
     # -- corrections, one by one through the state machine -------------------------------
-    def _revise(self, claim: Claim, line_no: int, values: dict[str, Any], report: IntakeReport) -> None:
+    def _revise(self, claim: Claim, line_no: int, values: dict[str, Any], lookups: ChunkLookups,
+                report: IntakeReport) -> None:
         if values["revision"] <= claim.revision:
             report.ignored += 1
             report.notes.append(Note(line_no, claim.claim_no, "revision",
                                      f"Diabaikan: revisi {values['revision']} klaim {claim.claim_no} tidak "
                                      f"lebih baru dari revisi {claim.revision} yang sudah ada"))
             return
-        changes = {**values, "source_file": self.source_file.id, "source_line": line_no}
+        changes = {**values, "source_file": self.source_file.id, "source_line": line_no,
+                   "payment_due_date": self._due(values)}  # the revision's verified_at restarts the clock
         differences = diff(claim, values)
         details = {"file": self.source_file.name, "line": line_no, "revision": values["revision"],
                    "from_revision": claim.revision, "differences": differences}
@@ -182,10 +176,11 @@ class Intake:
             return
         if claim.status == S.ON_HOLD:  # held by a person: corrected, still held; release re-checks
             record_event(claim, actor=self.actor, action="REVISED", details=details, **changes)
+            lookups.add(values, claim.status)
         else:
             candidate = SimpleNamespace(**{**claim.__data__, **changes, "id": claim.id})
-            verdict = evaluate(candidate, approval_threshold=self.approval_threshold,
-                               instalment_benefits=self.instalment_benefits)
+            verdict = self._check(candidate, lookups)
+            lookups.add(values, verdict.status)
             changes["review_reason"] = verdict.reason if verdict.status != S.REJECTED else None
             if verdict.status == claim.status:
                 record_event(claim, actor=self.actor, action="REVISED", reason=verdict.reason,
@@ -196,6 +191,14 @@ class Intake:
                            details=details, **changes)
         report.revised += 1
         report.statuses[claim.status] += 1
+
+    def _check(self, candidate: Any, lookups: ChunkLookups) -> Verdict:
+        return evaluate(candidate, approval_threshold=self.approval_threshold,
+                        instalment_benefits=self.instalment_benefits, lookups=lookups,
+                        benefit_rules=self.benefit_rules)
+
+    def _due(self, values: Mapping[str, Any]) -> dt.date:
+        return self.payment_duty.due_date(values["benefit_type"], values["verified_at"])
 
     def _flag_late(self, claim: Claim, line_no: int, values: dict[str, Any], details: dict[str, Any],
                    report: IntakeReport) -> None:

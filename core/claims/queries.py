@@ -16,7 +16,6 @@ from typing import Any
 
 from peewee import JOIN, SQL, fn
 
-from core.claims.payment_duty import overdue_before
 from core.claims.statuses import UNPAID
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
@@ -47,7 +46,7 @@ COUNT_ALL = fn.COUNT(SQL("*"))
 PAGE_COLUMNS = (Claim.id, Claim.claim_no, Claim.case_no, Claim.worker_name, Claim.nik, Claim.kpj,
                 Claim.kabupaten_code, Claim.benefit_type, Claim.approved_amount, Claim.status,
                 Claim.received_at, Claim.status_changed_at, Claim.flagged, Claim.hold_reason,
-                Claim.review_reason, Claim.failure_code)
+                Claim.review_reason, Claim.failure_code, Claim.payment_due_date)
 NIK_RE = re.compile(r"\d{16}")
 KPJ_RE = re.compile(r"\d{11}")
 CODE_RE = re.compile(r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*")
@@ -55,13 +54,21 @@ CODE_RE = re.compile(r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*")
 
 @dataclass(frozen=True)
 class Duty:
-    """How the payment duty is counted: N working days in the programme's zone."""
+    """Where "today" is for the payment duty and the date filters: the programme's zone.
 
-    days: int = 7
+    Each claim carries its `payment_due_date` (core.claims.payment_duty): it is past the
+    duty while unpaid and its due date is before today, the one rule the queue's filter,
+    the dashboard and the alert share.
+    """
+
     zone: str = DEFAULT_ZONE
 
-    def cutoff(self, today: dt.date | None = None) -> dt.datetime:
-        return overdue_before(today or local_today(self.zone), self.days, self.zone)
+    def today(self, today: dt.date | None = None) -> dt.date:
+        return today or local_today(self.zone)
+
+    def past(self, today: dt.date | None = None) -> Any:
+        """The condition "unpaid and past its due date" (index: status, payment_due_date, approved_amount)."""
+        return Claim.status.in_(UNPAID) & (Claim.payment_due_date < self.today(today))
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     statuses = f.statuses
     if f.past_duty:
         statuses = tuple(s for s in (statuses or UNPAID) if s in UNPAID) or ("-",)
-        where.append(Claim.received_at < duty.cutoff(today))
+        where.append(Claim.payment_due_date < duty.today(today))
     if statuses:
         where.append(Claim.status == statuses[0] if len(statuses) == 1 else Claim.status.in_(statuses))
     if f.kabupaten:
@@ -215,8 +222,8 @@ def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None =
 class DutySummary:
     count: int
     total: int
-    cutoff: dt.datetime
-    oldest: list[dict[str, Any]] = field(default_factory=list)
+    today: dt.date
+    oldest: list[dict[str, Any]] = field(default_factory=list)  # earliest due first
 
 
 @dataclass(frozen=True)
@@ -268,14 +275,18 @@ def paid_by_kabupaten() -> list[tuple[str, int, int]]:
 
 
 def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: int = 5) -> DutySummary:
-    cutoff = duty.cutoff(today)
-    where = (Claim.status.in_(UNPAID), Claim.received_at < cutoff)
+    """Unpaid claims past their due date: count, Rupiah total and the `limit` longest overdue.
+
+    The same condition as the queue's filter (`Duty.past`), so the numbers agree everywhere.
+    """
+    today = duty.today(today)
+    where = duty.past(today)
     n, total = (Claim.select(COUNT_ALL, fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
-                .where(*where).tuples().get())
+                .where(where).tuples().get())
     oldest = list(Claim.select(Claim.id, Claim.claim_no, Claim.worker_name, Claim.approved_amount,
-                               Claim.status, Claim.received_at)
-                  .where(*where).order_by(Claim.received_at, Claim.id).limit(limit).dicts())
-    return DutySummary(int(n), int(total), cutoff, oldest)
+                               Claim.status, Claim.received_at, Claim.payment_due_date)
+                  .where(where).order_by(Claim.payment_due_date, Claim.id).limit(limit).dicts())
+    return DutySummary(int(n), int(total), today, oldest)
 
 
 def last_runs(job_ids: Sequence[str]) -> dict[str, JobRun | None]:

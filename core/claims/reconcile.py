@@ -64,6 +64,8 @@ class Reconciler:
         self.result_file = result_file
         self.batch = batch
         self.actor = actor
+        # The WITA day the batch reached the bank: no credit of it can be dated earlier.
+        self.sent_on = fmt.to_local(batch.delivered_at).date() if batch.delivered_at else None
 
     def apply(self, records: Iterable[tuple[int, Mapping[str, Any]]]) -> ReconcileReport:
         """Apply (line_no, values) result records; call inside `write_tx()`."""
@@ -78,9 +80,21 @@ class Reconciler:
                                          f"Instruksi {values['instruction_id']} tidak pernah dikirim: hasil "
                                          "ini tidak diterapkan. Tanyakan ke Bank NTT."))
                 continue
+            early = self._before_sent(values.get("value_date"))
+            if early:
+                report.notes.append(Note(line_no, values["instruction_id"], "value_date", early))
+                continue
             self._apply_one(instruction, line_no, values, report)
         self._complete_batches({i.batch_id for i in instructions.values()}, report)
         return report
+
+    def _before_sent(self, value_date: dt.date | None) -> str | None:
+        """Why a value date before the batch reached the bank is refused (contract), or None."""
+        if value_date is None or self.sent_on is None or value_date >= self.sent_on:
+            return None
+        return (f"Tanggal valuta {value_date:%d/%m/%Y} sebelum batch {self.batch.batch_id} dikirim "
+                f"({self.sent_on:%d/%m/%Y}): hasil ini tidak diterapkan. Minta Bank NTT memeriksa dan "
+                "mengirimnya ulang.")
 
     def _instructions(self, ids: set[str]) -> dict[str, PayoutInstruction]:
         query = PayoutInstruction.select().where(PayoutInstruction.instruction_id.in_(list(ids)))

@@ -2,8 +2,10 @@
 
 Each partner user sees its own folder as `/`. A path that climbs above it (`..`), or that
 reaches outside through a symbolic link, is refused with "permission denied"; clients
-cannot create links. paramiko's server calls these methods and expects SFTP status codes,
-never exceptions, so every method goes through `_status`.
+cannot create links, nor change a file's mode, owner, times or size (SETSTAT/FSETSTAT): a
+partner that could `chmod 777` a batch file would open it to every local user. paramiko's
+server calls these methods and expects SFTP status codes, never exceptions, so every method
+goes through `_status`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from paramiko.sftp import SFTP_FAILURE, SFTP_OK, SFTP_OP_UNSUPPORTED, SFTP_PERMI
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+NEW_FILE_MODE = 0o644  # readable by the app that serves the folder; the client cannot choose another
 
 
 class Escape(Exception):
@@ -91,9 +94,8 @@ class _Handle(paramiko.SFTPHandle):
     def stat(self) -> paramiko.SFTPAttributes:
         return paramiko.SFTPAttributes.from_stat(os.fstat(self.readfile.fileno()))
 
-    @_status
     def chattr(self, attr: paramiko.SFTPAttributes) -> int:
-        return _set_attr(self.path, attr)
+        return _refuse_attributes(self.path)
 
 
 class JailedSftp(paramiko.SFTPServerInterface):
@@ -126,8 +128,9 @@ class JailedSftp(paramiko.SFTPServerInterface):
     @_status
     def open(self, path: str, flags: int, attr: paramiko.SFTPAttributes) -> paramiko.SFTPHandle:
         local = self.jail.local(path)
-        mode = attr.st_mode if attr is not None and attr.st_mode is not None else 0o644
-        fd = os.open(local, flags | os.O_NOFOLLOW, mode & 0o777)
+        # The server, not the client, chooses a new file's mode: attributes sent with OPEN
+        # would otherwise be a way round the refused chmod below.
+        fd = os.open(local, flags | os.O_NOFOLLOW, NEW_FILE_MODE)
         if flags & os.O_WRONLY:
             fmode = "ab" if flags & os.O_APPEND else "wb"
         elif flags & os.O_RDWR:
@@ -166,7 +169,7 @@ class JailedSftp(paramiko.SFTPServerInterface):
 
     @_status
     def chattr(self, path: str, attr: paramiko.SFTPAttributes) -> int:
-        return _set_attr(self.jail.local(path), attr)
+        return _refuse_attributes(self.jail.local(path))  # the jail check first: escapes are logged as such
 
     def symlink(self, target_path: str, path: str) -> int:
         return SFTP_OP_UNSUPPORTED  # a link is the classic way out of a jail
@@ -181,12 +184,8 @@ class JailedSftp(paramiko.SFTPServerInterface):
         return local
 
 
-def _set_attr(local: str, attr: paramiko.SFTPAttributes) -> int:
-    """Permissions, times and size only: ownership is not the client's to change."""
-    if attr._flags & attr.FLAG_PERMISSIONS:
-        os.chmod(local, attr.st_mode & 0o777)
-    if attr._flags & attr.FLAG_AMTIME:
-        os.utime(local, (attr.st_atime, attr.st_mtime))
-    if attr._flags & attr.FLAG_SIZE:
-        os.truncate(local, attr.st_size)
-    return SFTP_OK
+def _refuse_attributes(local: str) -> int:
+    """chmod, chown, utime and truncate are refused: a partner only puts, gets, renames and
+    removes files, and a mode it set (`chmod 777`) would expose claim data to the machine."""
+    log.warning("embedded SFTP: attribute change refused on %s", local)
+    return SFTP_PERMISSION_DENIED

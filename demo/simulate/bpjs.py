@@ -24,7 +24,7 @@ from core.files.layout import Layout, write_file
 from core.reference import Reference
 from core.settings import Settings
 from core.text import fmt
-from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES
+from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES, beneficiary_for, death_heir, nik
 
 WAGE = 1_000_000  # pekerja rentan are enrolled at the lowest declared income
 STATE_FILE = ".simulasi-bpjs.json"
@@ -130,24 +130,22 @@ class _Generator:
         worker = self._person()
         accident = self.today - dt.timedelta(days=rnd.randint(7, 200))
         kind = rnd.choices(("stmb", "cacat", "meninggal", "jkm", "biaya"), (40, 10, 15, 15, 20))[0]
-        heir = self._heir(worker)
-        payments: list[tuple[str, int, dict[str, str]]] = []
+        heir = death_heir(worker, rnd)
+        payments: list[tuple[str, int]] = []
         if kind == "stmb":
-            payments = [("JKK_STMB", WAGE if month < 12 else WAGE // 2, self._self(worker))
-                        for month in range(rnd.randint(1, 4))]
+            payments = [("JKK_STMB", WAGE if month < 12 else WAGE // 2) for month in range(rnd.randint(1, 4))]
         elif kind == "cacat":
-            payments = [("JKK_CACAT", 56 * WAGE * rnd.choice((100, 50, 30, 10)) // 100, self._self(worker))]
+            payments = [("JKK_CACAT", 56 * WAGE * rnd.choice((100, 50, 30, 10)) // 100)]
         elif kind == "meninggal":
-            payments = [("JKK_MENINGGAL", 48 * WAGE + 12_000_000, heir), ("JKK_PEMAKAMAN", 10_000_000, heir)]
-            payments += [("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000)), heir)
+            payments = [("JKK_MENINGGAL", 48 * WAGE + 12_000_000), ("JKK_PEMAKAMAN", 10_000_000)]
+            payments += [("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000)))
                          for _ in range(rnd.randint(0, 2))]
         elif kind == "jkm":
-            payments = [("JKM", 42_000_000, heir)]
+            payments = [("JKM", 42_000_000)]
         else:
-            payments = [("JKK_PENGGANTIAN_BIAYA", rnd.randrange(300_000, 5_000_000, 50_000),
-                         self._self(worker))]
-        return [self._claim(case_no, worker, accident, benefit, amount, who)
-                for benefit, amount, who in payments]
+            payments = [("JKK_PENGGANTIAN_BIAYA", rnd.randrange(300_000, 5_000_000, 50_000))]
+        return [self._claim(case_no, worker, accident, benefit, amount,
+                            beneficiary_for(benefit, worker, heir, rnd)) for benefit, amount in payments]
 
     def _claim(self, case_no: str, worker: dict[str, str], accident: dt.date, benefit: str, amount: int,
                who: dict[str, str]) -> dict[str, Any]:
@@ -181,31 +179,11 @@ class _Generator:
         kabupaten = rnd.choice(self.kabupaten)
         self.state.data.setdefault("workers", 0)
         self.state.data["workers"] += 1
+        born = dt.date(rnd.randint(1960, 1999), rnd.randint(1, 12), rnd.randint(1, 28))
         return {"name": f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {rnd.choice(SURNAMES)}",
                 "kpj": f"{27_000_000_000 + self.state.data['workers'] * 7 + rnd.randint(0, 6):011d}",
-                "nik": nik(kabupaten, rnd, woman), "kabupaten_code": kabupaten,
+                "nik": nik(kabupaten, born, woman, rnd), "kabupaten_code": kabupaten,
                 "occupation": rnd.choice(self.occupations)}
-
-    def _self(self, worker: dict[str, str]) -> dict[str, str]:
-        return {"beneficiary_name": worker["name"], "beneficiary_relation": "SELF",
-                "beneficiary_nik": worker["nik"]}
-
-    def _heir(self, worker: dict[str, str]) -> dict[str, str]:
-        rnd = self.rnd
-        relation = rnd.choices(("SPOUSE", "CHILD", "PARENT", "SIBLING"), (60, 25, 10, 5))[0]
-        woman = rnd.random() < 0.6
-        surname = worker["name"].split(" ", 1)[1]
-        return {"beneficiary_name": f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {surname}",
-                "beneficiary_relation": relation,
-                "beneficiary_nik": nik(worker["kabupaten_code"], rnd, woman)}
-
-
-def nik(kabupaten: str, rnd: random.Random, woman: bool) -> str:
-    """A structurally valid NIK of someone living in `kabupaten`: kabupaten and kecamatan codes,
-    birth date DDMMYY (women's day plus 40), then a 4-digit serial."""
-    day = rnd.randint(1, 28) + (40 if woman else 0)
-    return f"{kabupaten}{rnd.randint(1, 20):02d}{day:02d}{rnd.randint(1, 12):02d}{rnd.randint(60, 99):02d}" \
-           f"{rnd.randint(1, 9999):04d}"
 
 
 def _spoil(path: Path, layout: Layout, indexes: list[int], rnd: random.Random) -> None:

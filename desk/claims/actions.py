@@ -48,4 +48,4 @@ class Rules:
     def of(cls, ctx) -> Rules:
         s = ctx.settings
         return cls(s.approval_threshold, ctx.reference.instalment_benefits,
-                   Duty(s.payment_duty_working_days, s.timezone))
+                   Duty(s.timezone))

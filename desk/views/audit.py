@@ -4,6 +4,7 @@ User actions are `AuditLog` rows (a job run started by a person is one of them, 
 Runs nobody started (the schedule, automatic retries) are not audit rows: they are
 `JobRun` rows, merged in here as JOB_RUN by `SYSTEM`, so the page answers "what happened
 when" in one list. Paged on the server with LIMIT/OFFSET over the union, newest first.
+`verify_audit_chain` is the page's "Periksa rantai": the walk of the audit hash chain.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from peewee import SQL, fn
 
+from core.audit_chain import ChainReport, verify_chain
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc
 from models import AuditLog, JobRun
 
@@ -51,6 +53,11 @@ def audit_choices() -> tuple[list[str], list[str]]:
              .distinct().order_by(AuditLog.username).tuples()]
     actions = {a for (a,) in AuditLog.select(AuditLog.action).distinct().tuples()} | {JOB_RUN}
     return users, sorted(actions)
+
+
+def verify_audit_chain() -> ChainReport:
+    """Walk the audit hash chain (read only): the first broken link, or how many rows hold."""
+    return verify_chain()
 
 
 def _actions(f: AuditFilter):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from core.claims.checks import BenefitRules
 from core.claims.intake import Intake
+from core.claims.payment_duty import PaymentDuty
 from core.context import AppContext
 from jobs.incoming import ChunkReport, Inbound, pull_files
 from jobs.registry import get_job
@@ -25,7 +27,9 @@ COUNTED_STATUSES = {S.READY: "ready", S.NEEDS_REVIEW: "needs_review",
 class ClaimApplier:
     def __init__(self, ctx: AppContext, batch_file: BatchFile, header: dict[str, Any]):
         self.intake = Intake(batch_file, approval_threshold=ctx.settings.approval_threshold,
-                             instalment_benefits=ctx.reference.instalment_benefits)
+                             instalment_benefits=ctx.reference.instalment_benefits,
+                             payment_duty=PaymentDuty.of(ctx.settings, ctx.reference),
+                             benefit_rules=BenefitRules.of(ctx.settings, ctx.reference))
 
     def apply(self, records: list[tuple[int, dict[str, Any]]]) -> ChunkReport:
         report = self.intake.apply(records)

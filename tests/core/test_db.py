@@ -1,17 +1,23 @@
 import datetime as dt
+import importlib
+import re
 import threading
 
-from peewee import SqliteDatabase
+from peewee import CharField, ForeignKeyField, SqliteDatabase
 
-from core.db import apply_migrations, bulk_insert, lock_row, write_tx
-from models import ALL_MODELS, AuditLog, Counter, Worker
+from core.db import MIGRATIONS_DIR, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
+from core.reference import load_reference
+from core.settings import PROJECT_ROOT
+from models import ALL_MODELS, AuditLog, Claim, Counter, Worker
+from tests.factories import make_claim
 
 
 def test_migrations_are_applied_once(database):
     assert apply_migrations(database) == []
     assert "claim" in database.get_tables()
-    assert database.execute_sql("SELECT name FROM schema_migration ORDER BY name").fetchall() == [
-        ("0001_initial",), ("0002_leaner_indexes",)]
+    applied = [name for (name,) in database.execute_sql("SELECT name FROM schema_migration ORDER BY name")]
+    assert applied == sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert applied[:2] == ["0001_initial", "0002_leaner_indexes"] and "0004_payment_due_date" in applied
 
 
 def test_migrated_schema_has_exactly_the_indexes_the_models_declare(database):
@@ -22,6 +28,37 @@ def test_migrated_schema_has_exactly_the_indexes_the_models_declare(database):
         expected = {model: _indexes(declared, model) for model in ALL_MODELS}
     for model, indexes in expected.items():
         assert _indexes(database, model) == indexes, model._meta.table_name
+
+
+def test_migrated_schema_gives_every_text_column_the_width_the_model_declares(database):
+    """PostgreSQL enforces varchar widths: a column narrower than its model field refuses real values."""
+    for model in ALL_MODELS:
+        declared = {f.column_name: f.max_length for f in model._meta.sorted_fields
+                    if isinstance(f, CharField) and not isinstance(f, ForeignKeyField)}
+        assert _widths(database, model._meta.table_name, declared) == declared, model._meta.table_name
+
+
+def test_the_longest_relation_code_is_stored_whole(database):
+    longest = max(load_reference(PROJECT_ROOT / "config" / "reference.yaml").codes("beneficiary_relation"),
+                  key=len)
+    assert longest == "FUNERAL_ORGANISER"
+    with write_tx():
+        claim = make_claim(beneficiary_relation=longest)
+    assert Claim.get_by_id(claim.id).beneficiary_relation == longest
+
+
+def _widths(database, table: str, columns) -> dict[str, int | None]:
+    if is_postgres(database):
+        rows = database.execute_sql(
+            "SELECT column_name, character_maximum_length FROM information_schema.columns "
+            "WHERE table_name = %s AND table_schema = current_schema()", (table,)).fetchall()
+        widths = dict(rows)
+    else:
+        widths = {}
+        for column in database.get_columns(table):
+            match = re.fullmatch(r"VARCHAR\((\d+)\)", column.data_type.upper())
+            widths[column.name] = int(match.group(1)) if match else None
+    return {name: widths.get(name) for name in columns}
 
 
 def _indexes(database, model) -> set[tuple[tuple[str, ...], bool, bool]]:
@@ -84,3 +121,17 @@ def test_read_then_write_under_threads_loses_no_update(database):
         t.join()
     assert errors == []
     assert Counter.get_by_id("batch").value == 200
+
+
+
+def test_migration_0004_fills_the_payment_due_date_of_existing_claims(database):
+    """Claims stored before 0004 get the due date of their benefit, counted from verification in WITA."""
+    migration = importlib.import_module("core.migrations.0004_payment_due_date")
+    claims = [make_claim(benefit_type="JKM", verified_at=dt.datetime(2026, 3, 17, 2, 0)),
+              make_claim(benefit_type="JKK_MENINGGAL", verified_at=dt.datetime(2026, 3, 17, 2, 0)),
+              make_claim(benefit_type="JKM", verified_at=dt.datetime(2026, 3, 16, 15, 59))]  # 23:59 WITA
+    Claim.update(payment_due_date=None).execute()  # as the column is right after it was added
+    with write_tx():
+        migration._fill(database)
+    due = [Claim.get_by_id(c.id).payment_due_date for c in claims]
+    assert due == [dt.date(2026, 3, 27), dt.date(2026, 4, 2), dt.date(2026, 3, 26)]

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,23 @@ def test_settings_are_frozen():
         s.web.port = 1  # type: ignore[misc]
     with pytest.raises(TypeError):
         s.partners["x"] = s.partners["bank"]  # type: ignore[index]
+
+
+def test_benefit_rule_keys_default_to_the_contract_and_read_dates(tmp_path):
+    s = load_settings(environ={})
+    assert (s.programme_start, s.reference_wage, s.non_working_days) == (dt.date(2025, 7, 21), 1_000_000, ())
+    text = "non_working_days: [2026-05-20, '2026-08-03']\nreference_wage: 1200000\n"
+    s = load_settings(write(tmp_path, text), environ={})
+    assert s.non_working_days == (dt.date(2026, 5, 20), dt.date(2026, 8, 3)) and s.reference_wage == 1_200_000
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("programme_start: kemarin\n", 'programme_start: expected a date YYYY-MM-DD, got "kemarin"'),
+    ("non_working_days: [2026-02-30]\n", "not a valid date .*YYYY-MM-DD"),
+    ("non_working_days: ['30/02/2026']\n", r"non_working_days\[0\]: expected a date YYYY-MM-DD"),
+    ("non_working_days: 2026-05-20\n", "non_working_days: expected a list"),
+    ("reference_wage: 0\n", "reference_wage: expected a positive amount in Rupiah"),
+])
+def test_bad_benefit_rule_keys_name_file_and_key(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, text), environ={})

@@ -3,8 +3,11 @@ from collections import Counter
 import pytest
 from peewee import fn
 
+from core.claims.payment_duty import PaymentDuty
+from core.files.layout.fields import nik_problem
 from demo.data import DemoError, generate
 from models import Claim, ClaimStatus, PayoutBatch, PayoutInstruction
+from tests.demo.beneficiaries import misfit
 
 
 @pytest.fixture
@@ -19,6 +22,22 @@ def test_demo_covers_every_status_and_all_22_kabupaten(demo, reference):
     assert statuses == set(ClaimStatus.ALL)
     kab = {k for (k,) in Claim.select(Claim.kabupaten_code).distinct().tuples()}
     assert kab == reference.codes("kabupaten")
+
+
+def test_demo_beneficiaries_fit_their_benefit(demo, reference):
+    pairs = set(Claim.select(Claim.benefit_type, Claim.beneficiary_relation).distinct().tuples())
+    assert [pair for pair in pairs if misfit(*pair)] == []
+    relations = {relation for _, relation in pairs}
+    assert relations <= reference.codes("beneficiary_relation")
+    assert {"SELF", "SPOUSE", "CHILD", "GUARDIAN", "FUNERAL_ORGANISER"} <= relations
+
+
+def test_demo_niks_are_valid_and_of_the_workers_kabupaten_and_kpj_has_11_digits(demo):
+    for nik, kabupaten, kpj, beneficiary_nik in Claim.select(
+            Claim.nik, Claim.kabupaten_code, Claim.kpj, Claim.beneficiary_nik).tuples():
+        assert (nik_problem(nik), nik_problem(beneficiary_nik)) == (None, None), (nik, beneficiary_nik)
+        assert nik[:4] == beneficiary_nik[:4] == kabupaten
+        assert len(kpj) == 11 and kpj.isdigit()
 
 
 def test_instalment_benefits_have_several_payments_per_case(demo):
@@ -63,3 +82,11 @@ def test_demo_is_deterministic(database_url, reference, tmp_path):
 def test_demo_refuses_a_database_that_already_has_claims(demo, reference):
     with pytest.raises(DemoError, match="sudah berisi"):
         generate(10, reference=reference)
+
+
+def test_demo_claims_carry_the_payment_duty_of_their_benefit(demo, reference):
+    """The late queue and the dashboard read `payment_due_date`: demo claims must have it, right."""
+    duty = PaymentDuty({code: rule.duty_days for code, rule in reference.benefits.items()})
+    rows = list(Claim.select(Claim.benefit_type, Claim.verified_at, Claim.payment_due_date).tuples())
+    assert all(due == duty.due_date(benefit, verified) for benefit, verified, due in rows)
+    assert {benefit for benefit, _, _ in rows if benefit == "JKM"}  # the 3-day duty is exercised too

@@ -66,3 +66,16 @@ async def test_below_supervisor_the_audit_log_is_refused(accounts, user: User, r
     await user.open("/audit")
     await user.should_see("Halaman ini untuk peran Supervisor atau lebih tinggi")
     await user.should_not_see(marker="audit-table")
+
+
+async def test_verify_shows_an_intact_chain_then_names_a_row_edited_with_plain_sql(accounts, user: User):
+    audit("CLAIM_HOLD", username="coordinator", target="KLM-1", details={"reason": "cek ahli waris"})
+    await login(user, "supervisor")
+    await user.open("/audit")
+    await user.should_see(marker="audit-count")
+    user.find(marker="verify-chain").click()
+    await user.should_see("Rantai log audit utuh", retries=30)
+    edited = AuditLog.get(AuditLog.action == "CLAIM_HOLD").id
+    AuditLog._meta.database.execute_sql(f"UPDATE audit_log SET target = 'KLM-2' WHERE id = {edited}")
+    user.find(marker="verify-chain").click()
+    await user.should_see(f"Rantai log audit putus di baris audit_log id {edited}: isinya diubah", retries=30)

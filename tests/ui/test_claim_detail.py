@@ -1,6 +1,10 @@
+import datetime as dt
+import json
+
 from nicegui import ui
 from nicegui.testing import User
 
+from core.text import fmt
 from models import BatchFile, Claim, ClaimEvent, ClaimStatus, PayoutBatch, PayoutInstruction
 from tests.factories import make_claim
 from tests.ui.conftest import claim_action, login, should_see_all
@@ -97,3 +101,63 @@ async def test_corrected_account_needs_another_person_to_approve(accounts, user:
     await user.should_see(marker="claim-status", content="Siap Dibayar", retries=30)
     stored = Claim.get_by_id(claim.id)
     assert (stored.account_no, stored.approved_by) == ("9988776655", "admin")
+
+
+async def test_claim_page_shows_the_due_date_days_late_and_the_holidays_inside(accounts, user: User):
+    """Verified 17 March 2026 10:00 WITA, JKK death benefit: due 2 April after the cuti bersama."""
+    claim = make_claim(S.READY, benefit_type="JKK_MENINGGAL", beneficiary_relation="SPOUSE",
+                       verified_at=dt.datetime(2026, 3, 17, 2, 0))
+    assert claim.payment_due_date == dt.date(2026, 4, 2)
+    await login(user, "viewer")
+    await user.open(f"/klaim/{claim.claim_no}")
+    duty = user.find(marker="duty").elements.pop().text
+    assert duty.startswith("Lewat batas bayar 2 April 2026: terlambat ")
+    late = int(duty.split("terlambat ")[1].split()[0])
+    assert late >= 150  # working days since April 2026, more every working day
+    holidays = user.find(marker="duty-holidays").elements.pop().text
+    assert "18 Maret 2026 (Cuti Bersama Hari Suci Nyepi)" in holidays and "Hari Suci Nyepi" in holidays
+    assert "3 April 2026" in holidays  # Good Friday fell while it was late
+
+
+async def test_a_claim_paid_in_time_says_so(accounts, user: User):
+    today = fmt.local_today()
+    claim = make_claim(S.PAID, payment_due_date=today + dt.timedelta(days=3), paid_date=today,
+                       verified_at=dt.datetime.combine(today, dt.time(1)))
+    await login(user, "viewer")
+    await user.open(f"/klaim/{claim.claim_no}")
+    await user.should_see("Dibayar tepat waktu")
+
+
+NEW_NIK, OLD_ACCOUNT, NEW_ACCOUNT = "5305015508900002", "0012345678", "0098765432"
+LATE = (f"Koreksi BPJS revisi 2 untuk klaim KLM-X yang sudah dibayar tidak diterapkan: nik {NIK} -> "
+        f"{NEW_NIK}; account_no {OLD_ACCOUNT} -> {NEW_ACCOUNT}. Status dan nilai klaim tetap.")
+
+
+def _flagged_late_correction() -> Claim:
+    claim = make_claim(S.PAID, nik=NIK)
+    Claim.update(flagged=True, flag_reason=LATE).where(Claim.id == claim.id).execute()
+    ClaimEvent.create(claim=claim, actor="job:bpjs_pull", action="LATE_CORRECTION", from_status=S.PAID,
+                      to_status=S.PAID, reason=LATE,
+                      details=json.dumps({"file": "BPJSTK_KLAIM_20261101_02.txt", "differences": {
+                          "nik": [NIK, NEW_NIK], "account_no": [OLD_ACCOUNT, NEW_ACCOUNT]}}))
+    return claim
+
+
+async def test_a_viewer_sees_no_full_nik_or_account_in_a_correction_flag_or_the_history(accounts, user: User):
+    claim = _flagged_late_correction()
+    await login(user, "viewer")
+    await user.open(f"/klaim/{claim.claim_no}")
+    await user.should_see(marker="claim.flag_reason")
+    await user.should_see("••••••5432")
+    for number in (NIK, NEW_NIK, OLD_ACCOUNT, NEW_ACCOUNT):
+        await user.should_not_see(number)
+    bodies = " ".join(str(e.props.get("body", "")) for e in user.find(ui.timeline_entry).elements)
+    assert "BPJSTK_KLAIM_20261101_02.txt" in bodies and "••••••5678" in bodies
+    assert not any(number in bodies for number in (NIK, NEW_NIK, OLD_ACCOUNT, NEW_ACCOUNT))
+
+
+async def test_a_coordinator_sees_the_correction_flag_in_full(accounts, user: User):
+    claim = _flagged_late_correction()
+    await login(user, "coordinator")
+    await user.open(f"/klaim/{claim.claim_no}")
+    await should_see_all(user, f"nik {NIK} -> {NEW_NIK}", f"account_no {OLD_ACCOUNT} -> {NEW_ACCOUNT}")

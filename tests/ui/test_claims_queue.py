@@ -1,10 +1,12 @@
 import csv
+import datetime as dt
 import io
 
 import openpyxl
 from nicegui import ui
 from nicegui.testing import User
 
+from core.text import fmt
 from models import AuditLog, Claim, ClaimEvent, ClaimStatus
 from tests.factories import make_claim
 from tests.ui.conftest import claim_action, login
@@ -122,3 +124,14 @@ async def test_viewer_export_masks_nik_and_xlsx_opens(accounts, user: User):
 async def test_export_refuses_an_expired_session(accounts, user: User):
     response = await user.http_client.get("/ekspor/klaim.csv")
     assert response.status_code in (307, 302)
+
+
+async def test_late_filter_lists_the_unpaid_claims_past_their_own_due_date(accounts, user: User):
+    today = fmt.local_today()
+    late = make_claim(S.ON_HOLD, hold_reason="cek", payment_due_date=today - dt.timedelta(days=1))
+    make_claim(S.READY, payment_due_date=today)  # due today: in time
+    make_claim(S.PAID, payment_due_date=today - dt.timedelta(days=10))
+    await login(user, "viewer")
+    await user.open("/klaim?duty=1")
+    await user.should_see("1 klaim cocok")
+    assert [r["claim_no"] for r in table(user).rows] == [late.claim_no]

@@ -33,14 +33,28 @@ async def test_status_card_opens_its_queue(accounts, user: User):
 
 
 async def test_claims_past_the_payment_duty_are_counted(accounts, user: User):
-    late = make_claim(S.READY, approved_amount=3_000_000)
-    Claim.update(received_at=utcnow() - dt.timedelta(days=30)).where(Claim.id == late.id).execute()
-    make_claim(S.READY)  # received now: in time
-    paid = make_claim(S.PAID)
-    Claim.update(received_at=utcnow() - dt.timedelta(days=30)).where(Claim.id == paid.id).execute()
+    today = fmt.local_today()
+    late = make_claim(S.READY, approved_amount=3_000_000, payment_due_date=today - dt.timedelta(days=30))
+    make_claim(S.READY, payment_due_date=today)  # due today: in time
+    make_claim(S.PAID, payment_due_date=today - dt.timedelta(days=30))
     await login(user, "viewer")
     await user.should_see("1 klaim belum dibayar, total Rp 3.000.000")
     await user.should_see(late.claim_no)
+
+
+async def test_beranda_gives_one_count_of_late_claims_even_beside_an_older_alert(accounts, user: User):
+    """The alert was raised when 5 claims were late; the dashboard shows today's count in both places."""
+    today = fmt.local_today()
+    Alert.create(kind="payment_duty", subject="5 klaim lewat batas bayar", message="lama")
+    make_claim(S.READY, approved_amount=2_000_000, payment_due_date=today - dt.timedelta(days=9))
+    make_claim(S.ON_HOLD, approved_amount=1_000_000, payment_due_date=today - dt.timedelta(days=2))
+    await login(user, "viewer")
+    await user.should_see(marker="past-duty-alert")
+    card = user.find(marker="past-duty-count").elements.pop().text
+    alert = user.find(marker="past-duty-alert").elements.pop().text
+    assert card == "2 klaim belum dibayar, total Rp 3.000.000"
+    assert alert.endswith(card)
+    await user.should_not_see("5 klaim lewat batas bayar")
 
 
 async def test_chart_shows_paid_amounts_per_kabupaten(accounts, user: User):

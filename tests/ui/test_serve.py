@@ -1,8 +1,7 @@
 import dataclasses
-import re
 import stat
 
-from cli.serve import seed_if_empty, session_secret
+from cli.serve import FIRST_ADMIN_FILE, seed_if_empty, session_secret
 from core.context import AppContext
 from core.users import authenticate, create_user
 from models import Claim, User
@@ -34,7 +33,8 @@ def test_empty_database_gets_demo_claims_and_an_admin_with_a_one_time_password(s
     ctx = context(dataclasses.replace(settings, demo_claims=60), reference)
     seed_if_empty(ctx)
     printed = capsys.readouterr().out
-    password = re.search(r"one-time password:\s+(\S+)", printed).group(1)
+    path = settings.work_dir / FIRST_ADMIN_FILE
+    password = path.read_text(encoding="utf-8").strip()
     admin = User.get(User.username == "admin")
     assert admin.role == "admin" and admin.must_change_password
     assert authenticate("admin", password).ok
@@ -42,6 +42,20 @@ def test_empty_database_gets_demo_claims_and_an_admin_with_a_one_time_password(s
     seed_if_empty(ctx)  # not empty any more: nothing happens, nothing printed
     assert capsys.readouterr().out == ""
     assert User.select().count() == 1
+    assert (printed.index("Kata sandi sekali pakai") < printed.index("one-time password")
+            < printed.index(str(path)))
+
+
+def test_first_admin_password_is_in_a_private_file_and_never_on_the_console_or_in_the_log(
+        settings, reference, database, capsys, caplog):
+    """The attack: the one-time admin password was printed to the service log, which more people
+    read (and keep longer) than the operator who starts the app."""
+    seed_if_empty(context(dataclasses.replace(settings, demo_claims=20), reference))
+    path = settings.work_dir / FIRST_ADMIN_FILE
+    password = path.read_text(encoding="utf-8").strip()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(password) >= 16
+    assert password not in capsys.readouterr().out + caplog.text
 
 
 def test_database_with_users_is_not_seeded(settings, reference, database, capsys):

@@ -2,7 +2,8 @@
 and date, paged on the server (`desk.views.audit`).
 
 The role is checked when the page is built and again for every page of rows, so a user
-demoted while the page is open gets no further rows.
+demoted while the page is open gets no further rows. "Periksa rantai" walks the audit hash chain
+(core/audit_chain.py) and shows the first broken link, or how many rows hold.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from nicegui import ui
 from core.context import AppContext
 from core.text import fmt
 from desk.permissions import Action
-from desk.views.audit import SYSTEM, AuditFilter, audit_choices, audit_page
+from desk.views.audit import SYSTEM, AuditFilter, audit_choices, audit_page, verify_audit_chain
 from ui import session as sess
 from ui.components.desk import PagedTable, col, short_when
 from ui.components.lists import MatchCount, read_rows
@@ -51,6 +52,9 @@ class AuditLogPage:
                 .props("outlined dense").classes("min-w-48").mark("filter-action")
             self.date_from = self._date(t("audit.from"), "filter-from")
             self.date_to = self._date(t("audit.to"), "filter-to")
+            ui.button(t("audit.verify"), icon="verified", on_click=self._verify) \
+                .props("outline dense").mark("verify-chain")
+        self.chain = ui.label("").classes("text-sm").mark("chain-result")
         self.count = MatchCount(self.session, "audit.matching", marker="audit-count")
         columns = [col("at", t("audit.col.at", zone=zone)), col("user", t("audit.col.user")),
                    col("action", t("audit.col.action")), col("target", t("audit.col.target")),
@@ -72,6 +76,18 @@ class AuditLogPage:
                                   zone=self.session.zone)
         sess.touch()
         await self.table.load(1)
+
+    async def _verify(self) -> None:
+        session = await sess.guard(self.ctx, Action.VIEW_AUDIT)
+        if session is None:
+            return
+        report = await sess.db_call(verify_audit_chain)
+        if report.broken:
+            self.chain.text = report.broken.message(session.lang)
+            self.chain.classes(replace="text-sm text-negative")
+        else:
+            self.chain.text = session.t("audit_chain.intact", count=report.checked)
+            self.chain.classes(replace="text-sm text-positive")
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
         session = await sess.guard(self.ctx, Action.VIEW_AUDIT)

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from core.context import AppContext
 from core.text import fmt
-from desk.permissions import Action
+from desk.masking import mask_for
 from desk.views.batches import COUNTERS, BatchDetail, Overdue, batch_detail, batches_page, instructions_page
 from models import BatchStatus, FileStatus, InstructionStatus
 from ui import session as sess
@@ -171,12 +171,12 @@ class BatchPage:
 
     def _row(self, line: dict) -> dict:
         s, t = self.session, self.session.t
-        account = line["account_no"] if s.can(Action.VIEW_FULL_NIK) else fmt.mask_account(line["account_no"])
+        account = mask_for(s.role, "account_no", line["account_no"])
         if line["result_status"] == R.SUCCESS:
             detail = f"{line['bank_reference'] or ''} · {fmt.date(line['value_date'], s.lang)}"
         elif line["failure_code"]:
             detail = f"{s.label('failure_code', line['failure_code']) or line['failure_code']}: " \
-                     f"{line['failure_reason'] or ''}".rstrip(": ")
+                     f"{mask_for(s.role, 'failure_reason', line['failure_reason']) or ''}".rstrip(": ")
         else:
             detail = ""
         return {"id": line["instruction_id"], "instruction_id": line["instruction_id"],

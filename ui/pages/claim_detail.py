@@ -6,14 +6,14 @@ import json
 
 from nicegui import ui
 
-from core.claims.payment_duty import due_date, working_days_late
+from core.claims.payment_duty import PaymentDuty
 from core.claims.queries import ClaimDetail, claim_detail
 from core.claims.statuses import UNPAID
 from core.context import AppContext
 from core.text import fmt, i18n
 from desk.claims import BankDetails, ClaimAction, available
-from desk.permissions import Action
-from models import Claim, InstructionStatus
+from desk.masking import mask_for, mask_text
+from models import Claim, ClaimStatus, InstructionStatus
 from ui import session as sess
 from ui.components.action_dialog import ActionDialog, action_button
 from ui.frame import Page, desk_page, status_badge
@@ -37,7 +37,6 @@ def register(ctx: AppContext) -> None:
 class ClaimPage:
     def __init__(self, ctx: AppContext, session: Session, detail: ClaimDetail, content: ui.column):
         self.ctx, self.session, self.detail, self.content = ctx, session, detail, content
-        self.full = session.can(Action.VIEW_FULL_NIK)
 
     def build(self) -> None:
         self._summary()
@@ -62,24 +61,38 @@ class ClaimPage:
                    ("claim.review_reason", c.review_reason, "orange-9"),
                    ("claim.flag_reason", c.flag_reason if c.flagged else None, "negative"))
         for text_key, value, color in reasons:
-            if value:
-                ui.label(t(text_key, reason=value)).classes(f"text-body1 text-{color}").mark(text_key)
+            if value:  # a flag reason quotes the old and new NIK or account number: masked for viewers
+                ui.label(t(text_key, reason=self._text(value))) \
+                    .classes(f"text-body1 text-{color}").mark(text_key)
         if c.pending_account_no or c.pending_bank_code:
             ui.label(t("claim.pending_change", bank_code=c.pending_bank_code or "",
                        account_no=self._account(c.pending_account_no),
                        name=c.pending_beneficiary_name or "", user=self.detail.pending_change_by or "-")) \
                 .classes("text-body1 text-deep-purple-7").mark("pending-change")
-        if c.status in UNPAID:
+        if c.payment_due_date and (c.status in UNPAID or c.status == ClaimStatus.PAID):
             self._duty_line(c)
 
     def _duty_line(self, c: Claim) -> None:
-        settings, t = self.ctx.settings, self.session.t
-        days = settings.payment_duty_working_days
-        due = due_date(c.received_at, days, settings.timezone)
-        late = working_days_late(c.received_at, fmt.local_today(settings.timezone), days, settings.timezone)
-        key = "claim.duty_late" if late else "claim.duty_due"
-        ui.label(t(key, date=fmt.date(due, self.session.lang), days=late)) \
+        """Due date, days late and the holidays that moved the due date or fell while it was late:
+        the stored `payment_due_date` and the one count of `PaymentDuty`, as the queue and alert use."""
+        s, t = self.session, self.session.t
+        duty = PaymentDuty.of(self.ctx.settings, self.ctx.reference)
+        today = fmt.local_today(s.zone)
+        due = c.payment_due_date
+        late = duty.claim_days_late(c.status, due, c.paid_date, today)
+        date = fmt.date(due, s.lang)
+        if c.status in UNPAID:
+            key = "claim.duty_late" if late else "claim.duty_due"
+        else:
+            key = "claim.duty_paid_late" if late else "claim.duty_paid_in_time"
+        ui.label(t(key, date=date, days=late, duty=duty.days(c.benefit_type))) \
             .classes("text-negative" if late else "text-grey-8").mark("duty")
+        until = max(due, c.paid_date or today) if late else due
+        holidays = duty.holidays_in(c.verified_at, until)
+        if holidays:
+            days = ", ".join(f"{fmt.date(day, s.lang)} ({name})" for day, name in holidays)
+            ui.label(t("claim.duty_holidays", days=days)).classes("text-caption text-grey-8") \
+                .mark("duty-holidays")
 
     def _actions(self) -> None:
         c = self.detail.claim
@@ -115,9 +128,11 @@ class ClaimPage:
             ("claim.claim_no", c.claim_no), ("claim.revision", str(c.revision)), ("claim.case_no", c.case_no),
             ("claim.benefit", s.label("benefit_type", c.benefit_type)),
             ("claim.decision", _known(s, f"decision.{c.decision}", c.decision)),
-            ("claim.decision_reason", c.decision_reason), ("claim.amount", fmt.rupiah(c.approved_amount)),
+            ("claim.decision_reason", self._text(c.decision_reason)),
+            ("claim.amount", fmt.rupiah(c.approved_amount)),
             ("claim.accident_date", fmt.date(c.accident_date, s.lang)),
             ("claim.verified_at", fmt.datetime(c.verified_at, s.lang, s.zone)),
+            ("claim.payment_due_date", fmt.date(c.payment_due_date, s.lang)),
             ("claim.received_at", fmt.datetime(c.received_at, s.lang, s.zone)),
             ("claim.status_changed_at", fmt.datetime(c.status_changed_at, s.lang, s.zone)),
         ])
@@ -198,7 +213,8 @@ class ClaimPage:
                                      date=fmt.date(a["value_date"], s.lang)))
                     if a["failure_code"]:
                         failure = s.label("failure_code", a["failure_code"])
-                        ui.label(f"{failure}: {a['failure_reason'] or ''}").classes("text-negative")
+                        reason = self._text(a["failure_reason"]) or ""
+                        ui.label(f"{failure}: {reason}").classes("text-negative")
                     if a["result_file_name"]:
                         ui.label(a["result_file_name"]).classes("text-caption text-grey-7")
 
@@ -212,19 +228,22 @@ class ClaimPage:
                     if e.from_status != e.to_status:
                         move = f"{s.label('claim_status', e.from_status) or s.t('claim.new')} → " \
                                f"{s.label('claim_status', e.to_status)}"
-                    # Details may hold account numbers: only for roles that see them in full.
-                    details = _details(e.details) if self.full else ""
-                    body = " · ".join(x for x in (move, e.reason, details) if x)
+                    # Reasons and details may quote NIKs and account numbers: masked for viewers.
+                    details = _details(e.details, self.session.role)
+                    body = " · ".join(x for x in (move, self._text(e.reason), details) if x)
                     key = f"event.{e.action}"
                     ui.timeline_entry(body or None, title=s.t(key) if key in i18n.MESSAGES else e.action,
                                       subtitle=f"{fmt.datetime(e.at, s.lang, s.zone)} · {e.actor}")
 
     # -- masking --------------------------------------------------------------------
     def _nik(self, nik: str | None) -> str:
-        return (nik or "") if self.full else fmt.mask_nik(nik)
+        return mask_for(self.session.role, "nik", nik) or ""
 
     def _account(self, account_no: str | None) -> str:
-        return (account_no or "") if self.full else fmt.mask_account(account_no)
+        return mask_for(self.session.role, "account_no", account_no) or ""
+
+    def _text(self, text: str | None) -> str | None:
+        return mask_text(self.session.role, text)
 
 
 def _known(session: Session, key: str, fallback: str) -> str:
@@ -232,11 +251,12 @@ def _known(session: Session, key: str, fallback: str) -> str:
     return session.t(key) if key in i18n.MESSAGES else fallback
 
 
-def _details(raw: str | None) -> str:
+def _details(raw: str | None, role: str) -> str:
     if not raw:
         return ""
     try:
         data = json.loads(raw)
     except ValueError:
-        return raw
+        return mask_text(role, raw) or ""
+    data = mask_for(role, "description", data)  # field by field for a dict, as text otherwise
     return ", ".join(f"{k}: {v}" for k, v in data.items()) if isinstance(data, dict) else str(data)

@@ -18,6 +18,7 @@ from core.claims.queries import PAGE_SIZES, ClaimFilter, claims_page, count_and_
 from core.context import AppContext
 from core.text import fmt
 from desk.claims import BULK_ACTIONS, ClaimAction
+from desk.masking import mask_for
 from desk.permissions import Action
 from ui import session as sess
 from ui.components.action_dialog import ActionDialog, action_button
@@ -115,7 +116,7 @@ class ClaimQueue:
 
     def _row(self, row: dict) -> dict:
         s = self.session
-        nik = row["nik"] if s.can(Action.VIEW_FULL_NIK) else fmt.mask_nik(row["nik"])
+        nik = mask_for(s.role, "nik", row["nik"])
         return {
             "id": row["id"], "claim_no": row["claim_no"], "worker_name": row["worker_name"], "nik": nik,
             "kabupaten": s.label("kabupaten", row["kabupaten_code"]),

@@ -3,17 +3,16 @@
 CSV is written chunk by chunk as the rows are read (keyset pages of 2,000 claims, each read
 off the event loop). XLSX cannot be streamed as it is written (it is a zip), so openpyxl's
 write-only mode writes it to a temporary file in a worker thread, which is then streamed
-and deleted. The role is checked on the server; viewers get NIK masked. Every export is
-audited with its filter and row count.
+and deleted. Both go through `core.files.sheets`, the one writer that keeps a value such as
+`=WEBSERVICE(...)` from running as a formula. The role is checked on the server; viewers
+get NIKs and account numbers masked (`desk.masking`, the one place that masks by role). Every
+export is audited with its filter and row count.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,21 +20,20 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from nicegui import app
-from openpyxl import Workbook
 from starlette.background import BackgroundTask
 
 from core.audit import audit
 from core.claims.queries import ClaimFilter, Duty, count, filtered
 from core.context import AppContext
-from core.text.fmt import mask_nik
+from core.files.sheets import XlsxSheet, csv_text
 from desk.export import EXPORT_FIELDS, plain_value
+from desk.masking import mask_row, sees_full
 from desk.permissions import MIN_ROLE, Action, allowed
 from models import Claim, User
 from ui import session as sess
 
 CHUNK = 2000
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
-NIK_FIELDS = ("nik", "beneficiary_nik")
 
 
 def register(ctx: AppContext) -> None:
@@ -45,7 +43,7 @@ def register(ctx: AppContext) -> None:
         if isinstance(export, Response):
             return export
         await export.audit("klaim.csv")
-        return StreamingResponse(_csv_chunks(export.claim_filter, export.duty, export.mask),
+        return StreamingResponse(_csv_chunks(export.claim_filter, export.duty, export.user.role),
                                  media_type="text/csv; charset=utf-8", headers=_disposition("csv"))
 
     @app.get("/ekspor/klaim.xlsx")
@@ -57,7 +55,7 @@ def register(ctx: AppContext) -> None:
         if n > XLSX_MAX_ROWS:
             return PlainTextResponse(sess.t("export.too_many_xlsx", count=n, limit=XLSX_MAX_ROWS),
                                      status_code=413)
-        path = await sess.db_call(_write_xlsx, export.claim_filter, export.duty, export.mask)
+        path = await sess.db_call(_write_xlsx, export.claim_filter, export.duty, export.user.role)
         await export.audit("klaim.xlsx", rows=n)
         return FileResponse(path, filename=_name("xlsx"), background=BackgroundTask(os.unlink, path),
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -65,16 +63,16 @@ def register(ctx: AppContext) -> None:
 
 @dataclass(frozen=True)
 class Export:
-    """One export asked for: by whom, of which claims, NIK masked or not (the role decides)."""
+    """One export asked for: by whom (whose role decides what is masked), of which claims."""
 
     user: User
     claim_filter: ClaimFilter
     duty: Duty
-    mask: bool
 
     async def audit(self, target: str, **details: Any) -> None:
+        masked = not sees_full(self.user.role)
         await sess.db_call(audit, "EXPORT", username=self.user.username, target=target,
-                           details={"filter": self.claim_filter.to_params(), "masked": self.mask, **details})
+                           details={"filter": self.claim_filter.to_params(), "masked": masked, **details})
 
 
 async def _export(ctx: AppContext, request: Request) -> Export | Response:
@@ -88,7 +86,7 @@ async def _export(ctx: AppContext, request: Request) -> Export | Response:
         message = sess.t("error.permission_denied", role=user.role, needed=MIN_ROLE[Action.EXPORT])
         return PlainTextResponse(message, status_code=403)
     sess.touch()
-    return Export(user, _filter(ctx, request), _duty(ctx), mask=not allowed(user.role, Action.VIEW_FULL_NIK))
+    return Export(user, _filter(ctx, request), _duty(ctx))
 
 
 def _filter(ctx: AppContext, request: Request) -> ClaimFilter:
@@ -97,53 +95,44 @@ def _filter(ctx: AppContext, request: Request) -> ClaimFilter:
 
 
 def _duty(ctx: AppContext) -> Duty:
-    return Duty(ctx.settings.payment_duty_working_days, ctx.settings.timezone)
+    return Duty(ctx.settings.timezone)
 
 
-async def _csv_chunks(claim_filter: ClaimFilter, duty: Duty, mask: bool) -> AsyncIterator[str]:
-    yield "\ufeff" + ",".join(EXPORT_FIELDS) + "\n"  # BOM: Excel opens UTF-8 names correctly
+async def _csv_chunks(claim_filter: ClaimFilter, duty: Duty, role: str) -> AsyncIterator[str]:
+    yield csv_text(EXPORT_FIELDS, (), header=True, bom=True)
     last = 0
     while True:
-        rows = await sess.db_call(export_chunk, claim_filter, duty, last, mask)
+        rows = await sess.db_call(export_chunk, claim_filter, duty, last, role)
         if not rows:
             return
         last = rows[-1].pop("id")
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n", extrasaction="ignore")
-        writer.writerows(rows)
-        yield buffer.getvalue()
+        yield csv_text(EXPORT_FIELDS, rows)
 
 
-def export_chunk(claim_filter: ClaimFilter, duty: Duty, after_id: int, mask: bool,
+def export_chunk(claim_filter: ClaimFilter, duty: Duty, after_id: int, role: str,
                  limit: int = CHUNK) -> list[dict[str, Any]]:
-    """Up to `limit` claims after `after_id`, as plain values (the last row keeps its `id`)."""
+    """Up to `limit` claims after `after_id`, as plain values masked for `role` (the last row keeps
+    its `id`)."""
     columns = [Claim.id, *(getattr(Claim, name) for name in EXPORT_FIELDS)]
     rows = list(filtered(claim_filter, duty, columns=columns).where(Claim.id > after_id)
                 .order_by(Claim.id).limit(limit).dicts())
+    out = []
     for i, row in enumerate(rows):
-        for key, value in row.items():
-            row[key] = plain_value(value)
-        if mask:
-            for key in NIK_FIELDS:
-                row[key] = mask_nik(row[key])
+        row = mask_row(role, {key: plain_value(value) for key, value in row.items()})
         if i < len(rows) - 1:
             row.pop("id")
-    return rows
+        out.append(row)
+    return out
 
 
-def _write_xlsx(claim_filter: ClaimFilter, duty: Duty, mask: bool) -> str:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Klaim")
-    sheet.append(list(EXPORT_FIELDS))
+def _write_xlsx(claim_filter: ClaimFilter, duty: Duty, role: str) -> str:
+    sheet = XlsxSheet("Klaim", EXPORT_FIELDS)
     last = 0
-    while rows := export_chunk(claim_filter, duty, last, mask):
+    while rows := export_chunk(claim_filter, duty, last, role):
         last = rows[-1].pop("id")
         for row in rows:
-            sheet.append([row[name] for name in EXPORT_FIELDS])
-    handle, path = tempfile.mkstemp(prefix="santunan-export-", suffix=".xlsx")
-    os.close(handle)
-    workbook.save(path)
-    return path
+            sheet.append(row[name] for name in EXPORT_FIELDS)
+    return sheet.save_temporary("santunan-export-")
 
 
 def _name(kind: str) -> str:

@@ -14,6 +14,7 @@ from nicegui import app, ui
 from core.context import AppContext
 from core.text import fmt
 from desk.files import file_for_download, ignore_file, reprocess_file
+from desk.masking import mask_row
 from desk.permissions import Action, PermissionDenied
 from desk.refusal import Refused
 from desk.views.files import FileDetail, FileFilter, file_detail, files_page, record_errors_page
@@ -24,7 +25,7 @@ from ui.components.asking import Question, asks
 from ui.components.desk import PagedTable, desk_button, job_label, partner_label, short_when, when
 from ui.components.lists import MatchCount, keep_in_address, pick, read_rows
 from ui.components.run_watch import RunWatch
-from ui.frame import Page, desk_page
+from ui.frame import Page, desk_page, url_id
 from ui.session import Session
 
 PATH = "/berkas"
@@ -46,20 +47,24 @@ def register(ctx: AppContext) -> None:
         await FilesList(page.session, file_filter).build()
 
     @desk_page(ctx, PATH + "/{file_id}", "files.title_one", active=PATH)
-    async def file_page(page: Page, file_id: int) -> None:
-        detail = await sess.db_call(file_detail, file_id)
-        page.title(name=detail.file["name"] if detail else str(file_id))
+    async def file_page(page: Page, file_id: str) -> None:
+        row_id = url_id(file_id)
+        detail = await sess.db_call(file_detail, row_id) if row_id else None
+        page.title(name=detail.file["name"] if detail else file_id)
         if detail is None:
-            page.not_found("files.not_found_page", file=str(file_id))
+            page.not_found("files.not_found_page", file=file_id)
             return
         await FilePage(ctx, page.session, detail).build()
 
     @app.get(PATH + "/{file_id}/unduh")
-    async def download(file_id: int) -> Response:
+    async def download(file_id: str) -> Response:
         if not sess.is_logged_in() or sess.is_idle(ctx.settings.web.idle_timeout_minutes):
             return PlainTextResponse(sess.t("login.required"), status_code=401)
+        row_id = url_id(file_id)
+        if row_id is None:
+            return PlainTextResponse(sess.t("files.error.not_found", file=file_id), status_code=404)
         try:
-            path, name = await sess.db_call(file_for_download, file_id, app.storage.user.get("username"))
+            path, name = await sess.db_call(file_for_download, row_id, app.storage.user.get("username"))
         except PermissionDenied as exc:
             return PlainTextResponse(sess.t("error.permission_denied", role=exc.role, needed=exc.needed),
                                      status_code=403)
@@ -241,7 +246,7 @@ class FilePage:
 
     async def _load_errors(self, page: int, per_page: int, _sort: str | None, _descending: bool):
         return await read_rows(record_errors_page, self.detail.file["id"], page=page, per_page=per_page,
-                               count=self.errors_title)
+                               row=lambda r: mask_row(self.session.role, r), count=self.errors_title)
 
     # -- actions ----------------------------------------------------------------------
     async def download(self) -> None:

@@ -1,14 +1,27 @@
-"""/login: the only page open without a session. Lock-out and auditing live in core.users."""
+"""/login: the only page open without a session, and the two plain requests that change the
+session id (LOGIN_DONE_PATH after a login, LOGOUT_PATH after a logout; see ui/session.py).
+
+Every refused login reads the same, whether the user name is unknown, the account inactive
+or the password wrong; repeated failures are slowed (core.users.THROTTLE), never locked out.
+"""
 
 from __future__ import annotations
 
-from nicegui import ui
+import asyncio
+from urllib.parse import urlencode
 
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from core.audit import audit
 from core.context import AppContext
-from core.users import LOCK_MINUTES, authenticate
-from models import User, utcnow
+from core.users import THROTTLE, authenticate
+from models import User
 from ui import session as sess
 from ui.frame import language_select
+
+sleep = asyncio.sleep  # the throttle's wait; tests replace it
 
 
 def register(ctx: AppContext) -> None:
@@ -18,6 +31,27 @@ def register(ctx: AppContext) -> None:
             ui.navigate.to(_safe(redirect_to))
             return
         LoginForm(_safe(redirect_to)).build(expired == "1", bye == "1")
+
+    @app.get(sess.LOGIN_DONE_PATH, include_in_schema=False)
+    async def login_done(request: Request, ticket: str = "", redirect_to: str = "/") -> RedirectResponse:
+        user_id = sess.redeem(ticket, request)
+        user = await sess.db_call(User.get_or_none, User.id == user_id) if user_id else None
+        if user is None or not user.active:
+            return RedirectResponse(sess.LOGIN_PATH, status_code=303)
+        await sess.rotate(request, **sess.login_values(user))
+        target = sess.ACCOUNT_PATH if user.must_change_password else _safe(redirect_to)
+        return RedirectResponse(target, status_code=303)
+
+    @app.get(sess.LOGOUT_PATH, include_in_schema=False)
+    async def logged_out(request: Request, expired: str = "") -> RedirectResponse:
+        """The login was already forgotten (sess.logout); the id that carried it is replaced too."""
+        username = app.storage.user.get("username")
+        if username:  # reached directly, not through sess.logout: log out here
+            sess.end()
+            await sess.db_call(audit, "LOGOUT", username=username, details={"reason": "logout"})
+        await sess.rotate(request)
+        return RedirectResponse(f"{sess.LOGIN_PATH}?{'expired=1' if expired == '1' else 'bye=1'}",
+                                status_code=303)
 
 
 class LoginForm:
@@ -43,31 +77,26 @@ class LoginForm:
             language_select(sess.lang()).props("outlined label-color=black").classes("w-full")
 
     async def submit(self) -> None:
+        username, password, ip = self.username.value or "", self.password.value or "", _ip()
         self.button.disable()
+        self.error.text = ""
         try:
-            result = await sess.db_call(_check, self.username.value or "", self.password.value or "", _ip())
+            wait = THROTTLE.reserve(username, ip)
+            if wait is None:  # this address has queued too many attempts: refused without checking
+                self.password.value = ""
+                self.error.text = sess.t("login.throttled")
+                return
+            if wait:
+                await sleep(wait)
+            result = await sess.db_call(authenticate, username, password, ip=ip)
         finally:
             self.button.enable()
-        user, locked_minutes = result
-        if user is None:
+        if result is None or not result.ok:
             self.password.value = ""
-            self.error.text = (sess.t("login.locked", minutes=locked_minutes) if locked_minutes
-                               else sess.t("login.failed"))
+            self.error.text = sess.t("login.failed")
             return
-        sess.start(user)
-        ui.navigate.to(sess.ACCOUNT_PATH if user.must_change_password else self.redirect_to)
-
-
-def _check(username: str, password: str, ip: str | None) -> tuple[User | None, int]:
-    """(user, 0) on success; (None, minutes left) when the account is locked; (None, 0) otherwise."""
-    result = authenticate(username, password, ip=ip)
-    if result.ok:
-        return result.user, 0
-    user = User.get_or_none(User.username == username.strip())
-    if user and user.locked_until and user.locked_until > utcnow():
-        minutes = int((user.locked_until - utcnow()).total_seconds() // 60) + 1
-        return None, min(minutes, LOCK_MINUTES)
-    return None, 0
+        query = urlencode({"ticket": sess.login_ticket(result.user), "redirect_to": self.redirect_to})
+        ui.navigate.to(f"{sess.LOGIN_DONE_PATH}?{query}")
 
 
 def _ip() -> str | None:

@@ -44,7 +44,7 @@ from ui.components.desk import (
 )
 from ui.components.lists import MatchCount, keep_in_address, pick, read_rows
 from ui.components.run_watch import LINE_STYLE, RunWatch
-from ui.frame import Page, desk_page
+from ui.frame import Page, desk_page, url_id
 from ui.session import Session
 
 PATH = "/tugas/riwayat"
@@ -63,11 +63,12 @@ def register(ctx: AppContext) -> None:
         await RunsList(page.session, run_filter).build(failures or [])
 
     @desk_page(ctx, PATH + "/{run_id}", "runs.title_one", active=PATH)
-    async def run_page(page: Page, run_id: int) -> None:
-        page.title(run=str(run_id))
-        detail = await sess.db_call(run_detail, run_id)
+    async def run_page(page: Page, run_id: str) -> None:
+        page.title(run=run_id)
+        row_id = url_id(run_id)
+        detail = await sess.db_call(run_detail, row_id) if row_id else None
         if detail is None:
-            page.not_found("runs.not_found_page", run=str(run_id))
+            page.not_found("runs.not_found_page", run=run_id)
             return
         RunPage(ctx, page.session, detail, page.content).build()
 

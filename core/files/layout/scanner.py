@@ -158,7 +158,19 @@ class Scan:
         for name, expected, label, code in checks:
             if expected is not None and values[name] != expected:
                 raise self.reject(f"{label} {values[name]!r}, seharusnya {expected!r}", code, 1)
+        self.check_name(values)
         self.header = values
+
+    def check_name(self, header: dict[str, Any]) -> None:
+        """A part of the file name that is also a header field must agree with it (PAYOUT_RESULT's
+        batch_id): a result filed under one batch's name must not answer another batch."""
+        parts = self.layout.match_name(self.file)
+        if parts is None:
+            return  # not a partner's file name (a file read by hand); jobs only pick matching names
+        for name, value in parts.items():
+            if name in header and header[name] != value:
+                raise self.reject(f"nama file menyebut {name} {value!r}, tetapi header menyebut "
+                                  f"{header[name]!r}", "name_mismatch", 1)
 
     def raw_file_type(self, text: str) -> str | None:
         """The header's file_type as written, read before the rest (a wrong type explains all)."""

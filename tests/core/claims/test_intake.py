@@ -10,7 +10,7 @@ import pytest
 
 from core.claims.intake import Intake
 from models import BatchFile, Claim, ClaimEvent, ClaimStatus, Worker
-from tests.factories import make_claim
+from tests.factories import make_claim, payment_duty
 from tests.fixtures.jobs import claim_record
 
 S = ClaimStatus
@@ -25,7 +25,8 @@ def source(database) -> BatchFile:
 
 
 def apply(source: BatchFile, *records: dict, start_line: int = 2):
-    intake = Intake(source, approval_threshold=THRESHOLD, instalment_benefits=INSTALMENTS)
+    intake = Intake(source, approval_threshold=THRESHOLD, instalment_benefits=INSTALMENTS,
+                    payment_duty=payment_duty())
     return intake.apply([(start_line + i, r) for i, r in enumerate(records)])
 
 
@@ -143,3 +144,23 @@ def test_same_claim_twice_in_one_chunk_keeps_the_higher_revision(source):
                                                                      approved_amount=2_000_000))
     assert (report.new, report.ignored) == (1, 1)
     assert (claim(1).revision, claim(1).approved_amount, claim(1).source_line) == (2, 2_000_000, 3)
+
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_new_claims_are_due_the_nth_working_day_after_verification_by_benefit(source):
+    """JKM 3 working days, JKK 7; cuti bersama around Nyepi and Idul Fitri 2026 do not count."""
+    verified = dt.datetime(2026, 3, 17, 10, 0, tzinfo=WITA)
+    apply(source, claim_record(1, benefit_type="JKM", beneficiary_relation="SPOUSE", verified_at=verified),
+          claim_record(2, benefit_type="JKK_MENINGGAL", beneficiary_relation="SPOUSE", verified_at=verified))
+    assert claim(1).payment_due_date == dt.date(2026, 3, 27)
+    assert claim(2).payment_due_date == dt.date(2026, 4, 2)
+
+
+def test_a_revision_restarts_the_clock_from_its_verification(source):
+    apply(source, claim_record(1, verified_at=dt.datetime(2026, 3, 17, 10, 0, tzinfo=WITA)))
+    assert claim(1).payment_due_date == dt.date(2026, 4, 2)
+    apply(source, claim_record(1, revision=2, benefit_type="JKM", beneficiary_relation="SPOUSE",
+                               verified_at=dt.datetime(2026, 4, 6, 9, 0, tzinfo=WITA)))
+    assert claim(1).payment_due_date == dt.date(2026, 4, 9)  # Mon 6 April + 3 working days

@@ -68,17 +68,29 @@ def test_date_range_is_in_local_days(database):
     assert [r["id"] for r in q.claims_page(f).rows] == [inside.id]
 
 
-def test_past_duty_counts_only_unpaid_claims_received_before_the_cutoff(database):
-    late = make_claim(S.INSTRUCTED, approved_amount=2_000_000)
-    received(late, dt.datetime(2026, 11, 2, 1, 0))  # due 11 November
-    paid = make_claim(S.PAID)
-    received(paid, dt.datetime(2026, 11, 2, 1, 0))
-    fresh = make_claim(S.READY)
-    received(fresh, dt.datetime(2026, 11, 19, 1, 0))
+def test_past_duty_counts_unpaid_claims_whose_due_date_is_before_today(database):
+    """One rule for the queue's filter, the dashboard and the alert: unpaid and due before today."""
+    late = make_claim(S.INSTRUCTED, approved_amount=2_000_000, payment_due_date=dt.date(2026, 11, 19))
+    make_claim(S.PAID, payment_due_date=dt.date(2026, 11, 2))  # paid: not owed
+    make_claim(S.CANCELLED, payment_due_date=dt.date(2026, 11, 2))  # closed: not owed
+    make_claim(S.READY, payment_due_date=TODAY)  # due today: still in time
+    older = make_claim(S.ON_HOLD, approved_amount=1_000_000, payment_due_date=dt.date(2026, 11, 2))
     summary = q.past_duty_summary(Duty(), TODAY)
-    assert (summary.count, summary.total, [r["id"] for r in summary.oldest]) == (1, 2_000_000, [late.id])
-    assert q.count(ClaimFilter(past_duty=True), Duty(), TODAY) == 1
+    assert (summary.count, summary.total) == (2, 3_000_000)
+    assert [r["id"] for r in summary.oldest] == [older.id, late.id]  # longest overdue first
+    assert q.count(ClaimFilter(past_duty=True), Duty(), TODAY) == summary.count
     assert q.count(ClaimFilter(past_duty=True, statuses=(S.PAID,)), Duty(), TODAY) == 0
+    assert q.dashboard(Duty(), TODAY).past_duty.count == summary.count
+
+
+def test_the_jkm_and_jkk_claims_of_one_day_are_late_on_different_days(database):
+    verified = dt.datetime(2026, 3, 17, 2, 0)  # 10:00 WITA
+    jkm = make_claim(benefit_type="JKM", beneficiary_relation="SPOUSE", verified_at=verified)
+    make_claim(benefit_type="JKK_MENINGGAL", beneficiary_relation="SPOUSE", verified_at=verified)
+    assert q.count(ClaimFilter(past_duty=True), Duty(), dt.date(2026, 3, 27)) == 0
+    page = q.claims_page(ClaimFilter(past_duty=True), today=dt.date(2026, 3, 30))
+    assert [r["id"] for r in page.rows] == [jkm.id]
+    assert q.count(ClaimFilter(past_duty=True), Duty(), dt.date(2026, 4, 3)) == 2
 
 
 def test_dashboard_totals_per_status_and_paid_per_kabupaten(database):

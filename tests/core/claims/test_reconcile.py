@@ -137,3 +137,27 @@ def test_results_for_a_batch_not_yet_marked_delivered_mark_it_delivered(batch):
     apply(batch, success(1))
     assert PayoutBatch.get_by_id(batch.id).status == "DELIVERED"
     assert BatchFile.get_by_id(batch.file_id).status == "DELIVERED"
+
+
+def delivered(batch: PayoutBatch, at: dt.datetime) -> PayoutBatch:
+    PayoutBatch.update(delivered_at=at).where(PayoutBatch.id == batch.id).execute()
+    return PayoutBatch.get_by_id(batch.id)
+
+
+def test_a_value_date_before_the_batch_was_sent_is_reported_and_not_applied(batch):
+    batch = delivered(batch, dt.datetime(2026, 11, 25, 1, 0))
+    claim = instructed(batch)
+    report = apply(batch, success())  # value date 24/11, batch sent 25/11 WITA
+    assert report.applied["SUCCESS"] == 0
+    assert [(n.field, n.key) for n in report.notes] == [("value_date", "B000001-000001")]
+    assert "sebelum batch B000001 dikirim (25/11/2026)" in report.notes[0].message
+    assert fresh(claim).status == S.INSTRUCTED
+
+
+def test_a_value_date_on_the_wita_day_the_batch_was_sent_is_applied(batch):
+    # 16:30 UTC on 23/11 is already 24/11 in WITA, the value date's day
+    batch = delivered(batch, dt.datetime(2026, 11, 23, 16, 30))
+    claim = instructed(batch)
+    report = apply(batch, success())
+    assert report.applied["SUCCESS"] == 1
+    assert fresh(claim).status == S.PAID

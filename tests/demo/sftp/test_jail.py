@@ -4,6 +4,7 @@ absolute path, not through a symbolic link."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,50 @@ def test_jail_maps_paths_under_its_root(tmp_path: Path):
     assert jail.local("/") == str(tmp_path.resolve())
     with pytest.raises(Escape):
         jail.virtual("/outbox/../../x")
+
+
+@pytest.fixture
+def batch(embedded_sftp: SftpTestServer) -> Path:
+    path = embedded_sftp.partner_dir("bpjs") / "inbox" / "batch.txt"
+    path.write_text("claims")
+    path.chmod(0o600)
+    return path
+
+
+def test_a_partner_cannot_chmod_a_file(session: Session, batch: Path):
+    with pytest.raises(PermissionError):
+        session.sftp.chmod("/inbox/batch.txt", 0o777)
+    assert stat.S_IMODE(batch.stat().st_mode) == 0o600
+
+
+def test_a_partner_cannot_chown_touch_or_truncate_a_file(session: Session, batch: Path):
+    before = batch.stat()
+    for attempt in (lambda: session.sftp.chown("/inbox/batch.txt", 0, 0),
+                    lambda: session.sftp.utime("/inbox/batch.txt", (0, 0)),
+                    lambda: session.sftp.truncate("/inbox/batch.txt", 0)):
+        with pytest.raises(PermissionError):
+            attempt()
+    after = batch.stat()
+    assert (after.st_uid, after.st_mtime_ns, after.st_size) == (before.st_uid, before.st_mtime_ns, 6)
+
+
+def test_a_partner_cannot_chmod_through_an_open_file(session: Session, batch: Path):
+    with session.sftp.open("/inbox/batch.txt", "r") as remote, pytest.raises(PermissionError):
+        remote.chmod(0o777)
+    assert stat.S_IMODE(batch.stat().st_mode) == 0o600
+
+
+def test_chmod_outside_the_folder_is_denied(session: Session, embedded_sftp: SftpTestServer, secrets: Path):
+    secret = embedded_sftp.partner_dir("bank") / "outbox" / "secret.txt"
+    mode = stat.S_IMODE(secret.stat().st_mode)
+    with pytest.raises(PermissionError):
+        session.sftp.chmod("/../bank/outbox/secret.txt", 0o777)
+    assert stat.S_IMODE(secret.stat().st_mode) == mode
+
+
+def test_uploads_still_work_without_attribute_changes(session: Session, embedded_sftp: SftpTestServer):
+    with session.sftp.open("/inbox/new.txt", "w") as remote:
+        remote.write(b"hello")
+    written = embedded_sftp.partner_dir("bpjs") / "inbox" / "new.txt"
+    assert written.read_bytes() == b"hello"
+    assert stat.S_IMODE(written.stat().st_mode) & 0o022 == 0  # never group- or world-writable

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from core.files.layout import Record, RecordError, check_file, read_records
+from tests.demo.beneficiaries import misfit
 
 
 def read_all(layout, path, sender: str, receiver: str):
@@ -34,6 +35,16 @@ def test_demo_bpjs_drops_a_valid_file_of_realistic_claims(cycle):
     assert any(r["decision"] == "REJECTED" and r["decision_reason"] for r in records)
     assert any(r["account_no"] is None for r in records)
     assert any(r["approved_amount"] >= cycle.settings.approval_threshold for r in records)
+
+
+def test_demo_bpjs_names_heirs_that_fit_the_benefit_with_niks_of_the_workers_kabupaten(cycle):
+    dropped = cycle.bpjs_drop(claims=200, bad_records=0, seed=11)
+    _, records, errors = read_all(cycle.ctx.layouts["VERIFIED_CLAIMS"], dropped.path, "BPJSTK", "PEMPROV_NTT")
+    assert errors == []  # every NIK passed the NIK rule on the way in
+    assert [r["claim_no"] for r in records if misfit(r["benefit_type"], r["beneficiary_relation"])] == []
+    assert all(r["nik"][:4] == r["beneficiary_nik"][:4] == r["kabupaten_code"] for r in records)
+    assert all(len(r["kpj"]) == 11 for r in records)
+    assert {"GUARDIAN", "SPOUSE", "SELF"} <= {r["beneficiary_relation"] for r in records}
 
 
 def test_demo_bpjs_spoils_a_few_records_but_keeps_the_file_acceptable(cycle):

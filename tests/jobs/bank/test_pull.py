@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from core.claims.invariants import check_all
+from core.text.fmt import local_today
 from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction
+from tests.fixtures.jobs import write_partner_file
 
 S = ClaimStatus
 
@@ -58,7 +60,7 @@ def test_a_contradicting_result_is_flagged_and_not_applied(cycle):
     batch_id = instruction.batch.batch_id
     cycle.write_results(batch_id, [{"instruction_id": instruction.instruction_id, "status": "SUCCESS",
                                     "amount": instruction.amount, "bank_reference": "NTT1", "value_date":
-                                    instruction.batch.created_at.date()}], seq=1)
+                                    local_today()}], seq=1)
     cycle.run("bank_pull")
     cycle.write_results(batch_id, [{"instruction_id": instruction.instruction_id, "status": "FAILED",
                                     "amount": instruction.amount, "failure_code": "NAME_MISMATCH"}], seq=2)
@@ -78,3 +80,20 @@ def test_an_unknown_instruction_id_is_reported(cycle):
     assert run.outcome == "SUCCEEDED_WITH_WARNINGS"
     assert "tidak pernah dikirim" in run.log
     assert set(counts()) == {S.INSTRUCTED}
+
+
+def test_a_result_named_for_another_batch_than_its_header_is_rejected_whole(cycle):
+    cycle.to_bank(claims=2)
+    before = counts()
+    instruction = PayoutInstruction.select().order_by(PayoutInstruction.id).first()
+    batch_id = instruction.batch.batch_id
+    name = cycle.ctx.layouts["PAYOUT_RESULT"].make_name(date=local_today(), batch_id="B999999", seq=1)
+    write_partner_file(cycle.ctx, "PAYOUT_RESULT", cycle.outbox("bank"), [
+        {"instruction_id": instruction.instruction_id, "status": "FAILED", "amount": instruction.amount,
+         "failure_code": "OTHER"}], name=name, header={
+        "file_id": f"RES-{batch_id}-01", "sender": cycle.settings.partner("bank").id,
+        "receiver": cycle.settings.organisation_id, "batch_id": batch_id})
+    run = cycle.run("bank_pull")
+    assert (run.outcome, run.error_cause) == ("FAILED", "file_rejected")
+    assert "B999999" in run.error and batch_id in run.error
+    assert counts() == before == {S.INSTRUCTED: PayoutInstruction.select().count()}

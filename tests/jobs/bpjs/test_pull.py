@@ -28,8 +28,7 @@ def test_a_new_file_becomes_claims_in_their_queues(cycle):
     cycle.write_claims([
         claim_record(1),
         claim_record(2, bank_code=None, account_no=None),
-        claim_record(3, benefit_type="JKM", beneficiary_relation="SPOUSE", beneficiary_nik="5371015507880002",
-                     approved_amount=70_000_000),
+        claim_record(3, benefit_type="JKK_CACAT", approved_amount=55_000_000),  # under its 56 x wage ceiling
         claim_record(4, decision="REJECTED", approved_amount=0, decision_reason="Di luar hubungan kerja"),
     ], name=NAME)
     run = cycle.run("bpjs_pull")

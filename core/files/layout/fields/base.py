@@ -25,8 +25,13 @@ from typing import Any, ClassVar
 
 from core.files.layout.errors import FieldInvalid
 
-# Characters never allowed inside any value: C0/C1 controls and Unicode line separators.
-CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+# Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+# they make a name display in another order than it is stored (a "Trojan source" trick), so
+# partner text must not carry them (contract: free-text fields are printable text).
+BIDI_CLASS = r"\u202a-\u202e\u2066-\u2069"
+# Characters never allowed inside any value: C0/C1 controls, Unicode line separators and
+# the bidirectional controls above.
+CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CLASS
 
 
 class OptionError(ValueError):

@@ -1,4 +1,4 @@
-"""Text and digit-string fields: names, codes written freely, account numbers, NIK."""
+"""Text and digit-string fields: names, codes written freely, account numbers."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from typing import Any, ClassVar
 from core.files.layout.errors import FieldInvalid
 from core.files.layout.fields.base import CONTROL_CLASS, Field, OptionError, check_length, check_separators
 
-NIK_FRAGMENT = (
-    r"(?:1[1-9]|[2-8][0-9]|9[0-4])[0-9]{4}"  # province 11-94, kabupaten, kecamatan
-    r"(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])"  # day 01-31, women 41-71
-    r"(?:0[1-9]|1[0-2])[0-9]{2}(?!0000)[0-9]{4}"  # month, year, serial not 0000
-)
+# Every character no text value may hold (contract: free-text fields are printable text).
+NOT_PRINTABLE_RX = re.compile(f"[{CONTROL_CLASS}]")
+NOT_PRINTABLE = tuple(chr(c) for c in range(0x2070) if NOT_PRINTABLE_RX.match(chr(c)))
 
 
 class LengthBounds:
@@ -52,9 +50,10 @@ class TextField(LengthBounds, Field):
                 char_rx = re.compile(f"[{self.chars}]")
             except re.error as exc:
                 raise OptionError("chars", f"not a valid character class ({exc})") from None
-            for bad in (self.delimiter, "\r", "\n", "\x00"):
+            for bad in (self.delimiter, *NOT_PRINTABLE):
                 if bad and char_rx.fullmatch(bad):
-                    raise OptionError("chars", f"must not allow {bad!r} (a separator or control character)")
+                    raise OptionError("chars", f"must not allow {bad!r} (a separator, control character "
+                                               "or Unicode bidirectional control)")
         super().__post_init__()
 
     @property
@@ -69,6 +68,13 @@ class TextField(LengthBounds, Field):
 
     def diagnose(self, raw: str) -> None:
         check_separators(raw, self.delimiter)
+        hidden = NOT_PRINTABLE_RX.search(raw)
+        if hidden is not None:
+            # A control or bidi character is invisible on screen: name it by its code point.
+            code = f"U+{ord(hidden.group()):04X}"
+            raise FieldInvalid("not_printable", f"berisi karakter tak tercetak {code} (karakter kendali atau "
+                                                "pengubah arah teks Unicode) di posisi "
+                                                f"{hidden.start() + 1}; teks harus dapat dicetak")
         one = re.compile(self.char_class)
         bad = next((c for c in raw if not one.fullmatch(c)), None)
         if bad is not None:
@@ -121,30 +127,3 @@ class DigitsField(LengthBounds, Field):
             return value
         raise FieldInvalid("type",
                            f"harus teks (str) agar angka nol di depan tetap, bukan {type(value).__name__}")
-
-
-@dataclass(frozen=True, kw_only=True)
-class NikField(Field):
-    """The 16-digit national ID: province 11-94, birth day 01-31 (41-71 for women), month, serial not 0000."""
-
-    type_name: ClassVar[str] = "nik"
-    FRAGMENT: ClassVar[str] = NIK_FRAGMENT
-    MIN_CHARS: ClassVar[int] = 16
-    MAX_CHARS: ClassVar[int] = 16
-
-    def diagnose(self, raw: str) -> None:
-        check_separators(raw, self.delimiter)
-        if not (raw.isascii() and raw.isdigit()):
-            raise FieldInvalid("nik", "NIK harus berisi angka 0-9 saja")
-        if len(raw) != 16:
-            raise FieldInvalid("nik", f"NIK harus tepat 16 angka, ada {len(raw)}")
-        province, day, month, serial = raw[0:2], int(raw[6:8]), int(raw[8:10]), raw[12:16]
-        if not 11 <= int(province) <= 94:
-            raise FieldInvalid("nik", f"kode provinsi NIK {province} tidak valid (11-94)")
-        if not (1 <= day <= 31 or 41 <= day <= 71):
-            raise FieldInvalid("nik", f"tanggal lahir NIK {raw[6:8]} tidak valid "
-                                      "(01-31, atau 41-71 untuk perempuan)")
-        if not 1 <= month <= 12:
-            raise FieldInvalid("nik", f"bulan lahir NIK {raw[8:10]} tidak valid (01-12)")
-        if serial == "0000":
-            raise FieldInvalid("nik", "nomor urut NIK tidak boleh 0000")
