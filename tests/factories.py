@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from core.claims.payment_duty import PaymentDuty
@@ -60,3 +62,25 @@ def make_claim(status: str = ClaimStatus.READY, **overrides: Any) -> Claim:
         Claim.update(status=status).where(Claim.id == claim.id).execute()
         claim.status = status
     return claim
+
+
+def race(database: Any, work: Callable[[int], None], threads: int) -> list[Exception]:
+    """Run `work(n)` in `threads` threads at once, each on its own connection; the exceptions raised.
+
+    What a concurrency test asserts on: "database is locked" or a lost update lands here.
+    """
+    errors: list[Exception] = []
+
+    def run(n: int) -> None:
+        try:
+            with database.connection_context():
+                work(n)
+        except Exception as exc:  # collected for the test to assert on
+            errors.append(exc)
+
+    started = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return errors

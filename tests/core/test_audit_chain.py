@@ -1,6 +1,5 @@
 import hashlib
 import importlib
-import threading
 
 import pytest
 
@@ -8,6 +7,7 @@ from core.audit import audit
 from core.audit_chain import HEAD, link_hash, verify_chain
 from core.db import MIGRATIONS_DIR, write_tx
 from models import AuditLog, Counter
+from tests.factories import race
 
 ACTIONS = ["LOGIN", "CLAIM_HOLD", "APPROVE", "FILE_DOWNLOAD", "LOGOUT"]
 
@@ -97,22 +97,11 @@ def test_an_audit_inside_a_rolled_back_transaction_leaves_the_chain_intact(datab
 
 
 def test_concurrent_appends_never_fork_the_chain(database):
-    errors = []
+    def write(n: int) -> None:
+        for i in range(15):
+            audit("LOGIN", username=f"user{n}", details={"i": i})
 
-    def write(n: int):
-        try:
-            with database.connection_context():
-                for i in range(15):
-                    audit("LOGIN", username=f"user{n}", details={"i": i})
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert race(database, write, threads=6) == []
     prevs = [p for (p,) in AuditLog.select(AuditLog.prev_hash).tuples()]
     assert len(prevs) == len(set(prevs)) == 90  # no two rows link to the same row
     report = verify_chain()

@@ -1,7 +1,6 @@
 import datetime as dt
 import importlib
 import re
-import threading
 
 from peewee import CharField, ForeignKeyField, SqliteDatabase
 
@@ -9,7 +8,7 @@ from core.db import MIGRATIONS_DIR, apply_migrations, bulk_insert, is_postgres, 
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT
 from models import ALL_MODELS, AuditLog, Claim, Counter, Worker
-from tests.factories import make_claim
+from tests.factories import make_claim, race
 
 
 def test_migrations_are_applied_once(database):
@@ -102,24 +101,14 @@ def test_bulk_insert_stores_times_exactly_as_peewee_does(database):
 def test_read_then_write_under_threads_loses_no_update(database):
     """Eight threads each add 1 to a counter 25 times through lock_row: none is lost, none fails."""
     Counter.create(name="batch", value=0)
-    errors = []
 
-    def bump():
-        try:
-            with database.connection_context():
-                for _ in range(25):
-                    with write_tx():
-                        row = lock_row(Counter, Counter.name == "batch")
-                        Counter.update(value=row.value + 1).where(Counter.name == "batch").execute()
-        except Exception as exc:
-            errors.append(exc)
+    def bump(_: int) -> None:
+        for _ in range(25):
+            with write_tx():
+                row = lock_row(Counter, Counter.name == "batch")
+                Counter.update(value=row.value + 1).where(Counter.name == "batch").execute()
 
-    threads = [threading.Thread(target=bump) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert race(database, bump, threads=8) == []
     assert Counter.get_by_id("batch").value == 200
 
 

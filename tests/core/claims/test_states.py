@@ -1,5 +1,4 @@
 import itertools
-import threading
 
 import pytest
 
@@ -18,7 +17,7 @@ from core.claims.states import (
 )
 from core.db import allocate_ids, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
-from tests.factories import claim_fields, make_claim
+from tests.factories import claim_fields, make_claim, race
 
 S = ClaimStatus
 ALL_PAIRS = list(itertools.product(S.ALL, S.ALL))
@@ -102,26 +101,17 @@ def test_transition_many_is_all_or_nothing(database):
 def test_concurrent_threads_move_a_claim_exactly_once(database):
     """Eight threads race to instruct one claim: one wins, the others see ConcurrentChange."""
     claim = make_claim(S.READY)
-    wins, losses, errors = [], [], []
+    wins, losses = [], []
 
-    def worker():
+    def worker(_: int) -> None:
+        mine = Claim.get_by_id(claim.id)
         try:
-            with database.connection_context():
-                mine = Claim.get_by_id(claim.id)
-                try:
-                    transition(mine, S.INSTRUCTED, actor="t", action="INSTRUCTED")
-                    wins.append(1)
-                except (ConcurrentChange, IllegalTransition):
-                    losses.append(1)
-        except Exception as exc:  # "database is locked" would land here
-            errors.append(exc)
+            transition(mine, S.INSTRUCTED, actor="t", action="INSTRUCTED")
+            wins.append(1)
+        except (ConcurrentChange, IllegalTransition):
+            losses.append(1)
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert race(database, worker, threads=8) == []  # "database is locked" would land here
     assert len(wins) == 1 and len(losses) == 7
     assert ClaimEvent.select().where(ClaimEvent.to_status == S.INSTRUCTED).count() == 1
 
