@@ -3,7 +3,8 @@
     python -m tests.jobs.scheduler_child CONFIG SECONDS JOB_SECONDS   (from the project root)
 
 Runs the real scheduler with bank_pull fired every second for SECONDS; the job itself is
-replaced by one that takes JOB_SECONDS. Prints a JSON summary of what this process did.
+replaced by one that takes JOB_SECONDS. Prints a JSON summary of what this process did: the scheduled times it ran and the
+scheduled times it found taken by the other process.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ JOB = "bank_pull"
 def main(config: str, seconds: float, job_seconds: float) -> None:
     ctx = build_context(load_settings(config, environ={}))
     ctx.open_database()
-    done = {"ran": 0, "skipped": 0}
+    done: dict[str, list[str]] = {"ran": [], "skipped": []}
 
     def slow_job(ctx, log):
         time.sleep(job_seconds)
@@ -40,7 +41,7 @@ def main(config: str, seconds: float, job_seconds: float) -> None:
 
     def counted(ctx, job_id, when):
         run = real(ctx, job_id, when)
-        done["ran" if run else "skipped"] += 1
+        done["ran" if run else "skipped"].append(when.isoformat())
         return run
 
     runner.run_scheduled = counted
