@@ -8,18 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (
-    BigIntegerField,
-    BooleanField,
-    CharField,
-    DatabaseProxy,
-    DateField,
-    DateTimeField,
-    ForeignKeyField,
-    IntegerField,
-    Model,
-    TextField,
-)
+from peewee import (BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
+                    ForeignKeyField, IntegerField, Model, TextField)
 
 db = DatabaseProxy()
 
@@ -106,6 +96,7 @@ class User(BaseModel):
     locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    kabupaten_codes = CharField(max_length=200, null=True)  # "5301,5371": sees those only (section 8)
 
 
 class Worker(BaseModel):
@@ -133,6 +124,9 @@ class JobRun(BaseModel):
     error = TextField(null=True)  # in plain words, with what to do next
     error_cause = CharField(max_length=32, null=True)  # host_key_changed, auth_failed, ...
     host = CharField(max_length=120, null=True)  # process that ran it
+    handled_at = DateTimeField(null=True)  # a failed run a person dealt with: when, who, what was done
+    handled_by = CharField(max_length=64, null=True)
+    handled_note = TextField(null=True)
 
     class Meta:  # (job, scheduled_for) unique: a scheduled time fires once, across processes
         indexes = ((("job", "started_at"), False), (("outcome", "started_at"), False),
@@ -163,6 +157,9 @@ class BatchFile(BaseModel):
     created_at = DateTimeField(default=utcnow)
     processed_at = DateTimeField(null=True)
     delivered_at = DateTimeField(null=True)
+    handled_at = DateTimeField(null=True)  # a rejected/quarantined file a person dealt with
+    handled_by = CharField(max_length=64, null=True)
+    handled_note = TextField(null=True)
 
     class Meta:
         indexes = ((("direction", "partner", "name"), False), (("sha256",), False),
@@ -209,6 +206,7 @@ class Claim(BaseModel):
     beneficiary_name = CharField(max_length=100)
     beneficiary_relation = CharField(max_length=20)  # FUNERAL_ORGANISER is 17 characters
     beneficiary_nik = CharField(max_length=16)
+    account_holder_name = CharField(max_length=100, null=True)  # set only when not the beneficiary (7)
     bank_code = CharField(max_length=3, null=True)
     account_no = CharField(max_length=20, null=True)
     verified_at = DateTimeField()
@@ -223,7 +221,7 @@ class Claim(BaseModel):
     # Four-eyes: a bank-detail correction waits here until a different user approves it.
     pending_bank_code = CharField(max_length=3, null=True)
     pending_account_no = CharField(max_length=20, null=True)
-    pending_beneficiary_name = CharField(max_length=100, null=True)
+    pending_account_holder_name = CharField(max_length=100, null=True)
     pending_change_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     # What a second person approved (amount + bank details); any change needs approval again.
     approved_by = CharField(max_length=64, null=True)
@@ -293,6 +291,8 @@ class ClaimEvent(BaseModel):
     to_status = CharField(max_length=20, null=True)
     reason = TextField(null=True)
     details = TextField(null=True)  # JSON
+    prev_hash = CharField(max_length=64, null=True)  # the money events' hash chain (core/audit_chain.py)
+    hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("claim", "at"), False),)

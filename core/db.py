@@ -39,6 +39,8 @@ from peewee import (
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
+from core.roster.tables import TABLES as ROSTER_TABLES
+from core.statements.tables import TABLES as STATEMENT_TABLES
 from models import ALL_MODELS, db
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,9 @@ SQLITE_PRAGMAS = {
 }
 
 M = TypeVar("M", bound=Model)
+
+# Every table of the schema: models.py's, then each capability's own (core/<capability>/tables.py).
+TABLES: list[type[Model]] = [*ALL_MODELS, *ROSTER_TABLES, *STATEMENT_TABLES]
 
 
 def open_database(url: str, project_root: Path | None = None) -> Database:
@@ -237,5 +242,5 @@ def refresh_statistics() -> None:
 
 def drop_all(database: Database) -> None:
     """Drop every table (tests only)."""
-    database.drop_tables(ALL_MODELS, safe=True, cascade=is_postgres(database))
+    database.drop_tables(TABLES, safe=True, cascade=is_postgres(database))
     database.execute_sql("DROP TABLE IF EXISTS schema_migration")

@@ -18,10 +18,10 @@ import pytest
 import yaml
 from peewee import Database
 
-from core.db import init_db
+from core.db import TABLES, init_db
 from core.reference import Reference, load_reference
 from core.settings import PROJECT_ROOT, Settings, load_settings
-from models import ALL_MODELS, db
+from models import db
 
 pytest_plugins: list[str] = ["tests.fixtures.sftp", "tests.fixtures.jobs"]
 
@@ -68,7 +68,7 @@ def database(database_url: str) -> Iterator[Database]:
     """The models bound to an empty, migrated database."""
     database = init_db(database_url)
     if database_url.startswith("postgres"):
-        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in TABLES)
         database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield database
     _join_job_threads()

@@ -21,7 +21,7 @@ S = ClaimStatus
 NAME_MAX = 100  # the account holder's field in the bank's payout file
 # A correction no longer pending (approved, or its claim cancelled).
 PENDING_CLEARED: dict[str, Any] = {"pending_bank_code": None, "pending_account_no": None,
-                                   "pending_beneficiary_name": None, "pending_change_by": None}
+                                   "pending_account_holder_name": None, "pending_change_by": None}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def plan_correction(claim: Claim, user: User, bank: BankDetails) -> Step | str:
     # A held claim stays held; the change waits for approval after release.
     to_status = claim.status if claim.status in (S.ON_HOLD, S.AWAITING_APPROVAL) else S.AWAITING_APPROVAL
     changes: dict[str, Any] = {"pending_bank_code": bank.bank_code, "pending_account_no": bank.account_no,
-                               "pending_beneficiary_name": name, "pending_change_by": user.id}
+                               "pending_account_holder_name": name, "pending_change_by": user.id}
     if to_status == S.AWAITING_APPROVAL:
         changes["review_reason"] = i18n.t("action.note.pending_change", "id")
     old = {"bank_code": claim.bank_code, "account_no": claim.account_no,
@@ -74,5 +74,5 @@ def approved_changes(claim: Claim) -> dict[str, Any]:
     if not has_pending(claim):
         return {}
     return {"bank_code": claim.pending_bank_code, "account_no": claim.pending_account_no,
-            "beneficiary_name": claim.pending_beneficiary_name or claim.beneficiary_name,
+            "beneficiary_name": claim.pending_account_holder_name or claim.beneficiary_name,
             **PENDING_CLEARED}

@@ -4,10 +4,10 @@ import re
 
 from peewee import CharField, ForeignKeyField, SqliteDatabase
 
-from core.db import MIGRATIONS_DIR, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
+from core.db import MIGRATIONS_DIR, TABLES, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT
-from models import ALL_MODELS, AuditLog, Claim, Counter, Worker
+from models import AuditLog, Claim, Counter, Worker
 from tests.factories import make_claim, race
 
 
@@ -22,16 +22,16 @@ def test_migrations_are_applied_once(database):
 def test_migrated_schema_has_exactly_the_indexes_the_models_declare(database):
     """Migrations are the schema; the models document it. A drift in either shows here."""
     declared = SqliteDatabase(":memory:")
-    with declared.bind_ctx(ALL_MODELS):
-        declared.create_tables(ALL_MODELS)
-        expected = {model: _indexes(declared, model) for model in ALL_MODELS}
+    with declared.bind_ctx(TABLES):
+        declared.create_tables(TABLES)
+        expected = {model: _indexes(declared, model) for model in TABLES}
     for model, indexes in expected.items():
         assert _indexes(database, model) == indexes, model._meta.table_name
 
 
 def test_migrated_schema_gives_every_text_column_the_width_the_model_declares(database):
     """PostgreSQL enforces varchar widths: a column narrower than its model field refuses real values."""
-    for model in ALL_MODELS:
+    for model in TABLES:
         declared = {f.column_name: f.max_length for f in model._meta.sorted_fields
                     if isinstance(f, CharField) and not isinstance(f, ForeignKeyField)}
         assert _widths(database, model._meta.table_name, declared) == declared, model._meta.table_name

@@ -67,7 +67,7 @@ class ClaimPage:
         if c.pending_account_no or c.pending_bank_code:
             ui.label(t("claim.pending_change", bank_code=c.pending_bank_code or "",
                        account_no=self._account(c.pending_account_no),
-                       name=c.pending_beneficiary_name or "", user=self.detail.pending_change_by or "-")) \
+                       name=c.pending_account_holder_name or "", user=self.detail.pending_change_by or "-")) \
                 .classes("text-body1 text-deep-purple-7").mark("pending-change")
         if c.payment_due_date and (c.status in UNPAID or c.status == ClaimStatus.PAID):
             self._duty_line(c)

@@ -86,7 +86,7 @@ def test_bank_correction_waits_for_a_second_person(users):
     stored = Claim.get_by_id(claim.id)
     assert stored.status == S.AWAITING_APPROVAL
     assert (stored.bank_code, stored.account_no) == ("130", "0012345678")  # not used until approved
-    assert (stored.pending_account_no, stored.pending_beneficiary_name) == ("9988776655", "Maria Ndun")
+    assert (stored.pending_account_no, stored.pending_account_holder_name) == ("9988776655", "Maria Ndun")
     assert stored.pending_change_by_id == users["coordinator"].id
     assert events(claim)[-1].action == "BANK_DETAILS_CORRECTED"
 

@@ -1,0 +1,1 @@
+"""The participant roster and outreach (sosialisasi) of contract section 8."""

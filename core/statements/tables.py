@@ -1,0 +1,11 @@
+"""Tables of bank statement reconciliation (contract section 10), created by migration 0009.
+
+models.py holds the claim-and-payout tables; a later capability keeps its own tables in its
+core package, and `core.db.TABLES` lists them all (tests, schema checks, drop_all).
+"""
+
+from __future__ import annotations
+
+from peewee import Model
+
+TABLES: list[type[Model]] = []
