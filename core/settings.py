@@ -98,6 +98,17 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class RosterSettings:  # contract section 8
+    required: bool = False  # true: a claim of a worker not on the roster needs review (check 4)
+
+
+@dataclass(frozen=True)
+class StatementSettings:  # contract section 10
+    file_pattern: str = "MT940_*.txt"  # fetched from the bank's download_dir by bank_pull
+    grace_working_days: int = 2  # a SUCCESS with no debit after this is an exception
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str
     database: str
@@ -117,6 +128,11 @@ class Settings:
     programme_start: dt.date = dt.date(2025, 7, 21)  # accidents before it are not covered
     reference_wage: int = 1_000_000  # Rupiah: the wage benefits are computed on
     non_working_days: tuple[dt.date, ...] = ()  # local days off besides weekends and national holidays
+    roster: RosterSettings = RosterSettings()
+    statement: StatementSettings = StatementSettings()
+    # rapidfuzz token_set_ratio (0-100) under which the account holder's and the beneficiary's
+    # names "look unrelated" and the claim page warns (contract section 7, bank details)
+    holder_name_similarity: int = 60
     demo_claims: int = 2000
     seed_demo_data: bool = True
     sources: tuple[str, ...] = ()  # the files merged, for the admin's configuration view

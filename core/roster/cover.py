@@ -1,0 +1,16 @@
+"""Roster cover for the pre-payout check 4 (contract section 7): when was a worker covered?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+Period = tuple[dt.date, dt.date | None]  # roster Mulai, Berakhir (None: still covered)
+
+
+def cover_periods(kpjs: Iterable[str]) -> dict[str, Period]:
+    """The roster's cover period of each kpj that is on the roster; a kpj absent is not on it.
+
+    One query for a whole chunk of claims (intake checks 1,000 records at a time).
+    """
+    return {}  # filled in with the roster table (issue 15)
