@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, Model, TextField)
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 db = DatabaseProxy()
 
@@ -233,11 +243,11 @@ class Claim(BaseModel):
     bank_reference = CharField(max_length=64, null=True)
     paid_date = DateField(null=True)
     failure_code = CharField(max_length=32, null=True)
+    debited_on = DateField(null=True)  # value date of the statement debit that matched (section 10)
     # Each final outcome goes to BPJS once: set on reaching PAID or PAYOUT_FAILED, cleared once reported.
     report_pending = BooleanField(default=False)
     reported_status = CharField(max_length=10, null=True)
     reported_at = DateTimeField(null=True)
-
     source_file = ForeignKeyField(BatchFile, null=True, backref="claims", on_delete="SET NULL", index=False)
     source_line = IntegerField(null=True)
     received_at = DateTimeField(default=utcnow)
@@ -256,15 +266,6 @@ class Claim(BaseModel):
             (("worker_name",), False), (("beneficiary_nik",), False),
             (("status", "payment_due_date", "approved_amount"), False),  # past the payment duty; its sum
         )
-
-    @classmethod
-    def ready_for_payout(cls):
-        return cls.select().where(cls.status == ClaimStatus.READY).order_by(cls.id)
-
-    @classmethod
-    def awaiting_report(cls):
-        """Outcomes BPJS has not heard of (a changed one again); bare column = the partial index's WHERE."""
-        return cls.select().where(cls.report_pending).order_by(cls.id)
 
 
 # Partial indexes over columns empty or false for almost every claim (why: migration 0002). Queries
@@ -353,10 +354,6 @@ class Alert(BaseModel):
 
     class Meta:
         indexes = ((("acknowledged_at", "created_at"), False),)
-
-    @classmethod
-    def open(cls):
-        return cls.select().where(cls.acknowledged_at.is_null()).order_by(cls.created_at.desc())
 
 
 class AuditLog(BaseModel):

@@ -36,8 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.context import build_context
-from core.db import SQLITE_PRAGMAS, drop_all, init_db
+from core.db import SQLITE_PRAGMAS, init_db
 from core.files.layout import write_file
+from core.schema import drop_all
 from core.settings import load_settings
 from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES
 from demo.sftp.server import EmbeddedSftpServer

@@ -9,12 +9,26 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from cli import check, claims, demo, jobs, serve, simulate, users
+from cli import (
+    check,
+    claims,
+    demo,
+    documents,
+    jobs,
+    outreach,
+    report,
+    roster,
+    serve,
+    simulate,
+    statement,
+    users,
+)
 from core.context import build_context
 from core.settings import ConfigError, load_settings
 from desk.views.jobs import file_types, job_ids, partner_ids
 
-COMMANDS = (serve, jobs, claims, users, demo, simulate, check)
+COMMANDS = (serve, jobs, claims, users, demo, simulate, check, documents, report, roster, outreach,
+            statement)
 # Files the app creates (database, staging, quarantine, keys, secrets) are 0600 and its folders
 # 0700: they hold NIKs, account numbers and credentials that no other OS user may read. Files
 # meant for another user (the demo partners' drops for a real sshd) are chmod-ed where written.

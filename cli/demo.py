@@ -9,6 +9,7 @@ import time
 from core.claims.payment_duty import PaymentDuty
 from core.context import AppContext
 from demo.data import DemoError, generate
+from demo.roster import seed_roster
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +26,9 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         written = generate(args.claims, args.seed, reference=ctx.reference,
                            approval_threshold=ctx.settings.approval_threshold,
-                           duty=PaymentDuty.of(ctx.settings, ctx.reference))
+                           duty=PaymentDuty.of(ctx.settings, ctx.reference),
+                           programme_start=ctx.settings.programme_start)
+        seed_roster(ctx.reference, args.seed)  # the demo workers' roster and sosialisasi (section 8)
     except DemoError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -14,6 +14,8 @@ import argparse
 import logging
 import os
 import secrets
+import socket
+import sys
 from pathlib import Path
 
 from core.claims.payment_duty import PaymentDuty
@@ -39,18 +41,52 @@ def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
 
     from ui.app import build
 
+    web = ctx.settings.web
+    if not port_free(web.host, web.port):  # before anything starts: one clear line, exit 2
+        print(busy_port_message(web.host, web.port), file=sys.stderr)
+        return 2
+    quiet_libraries()
     ctx.open_database()
     if ctx.settings.seed_demo_data:
         seed_if_empty(ctx)
     build(ctx)
     app.on_startup(lambda: start_background(ctx))
     app.on_shutdown(lambda: stop_background(ctx))
-    web = ctx.settings.web
     ui.run(host=web.host, port=web.port, reload=False, show=False, title="Santunan NTT", language="id",
            favicon="🌾", storage_secret=session_secret(ctx), show_welcome_message=False,
+           uvicorn_logging_level="warning",
            # `web.https`: the session cookie is sent over HTTPS only (Secure), never in clear text
            session_middleware_kwargs={"max_age": None, "same_site": "lax", "https_only": web.https})
     return 0
+
+
+# Libraries that talk at INFO on a terminal (issue 17): a newcomer needs the address and the
+# first admin password's file, not uvicorn's and paramiko's chatter. Their warnings still show.
+NOISY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "nicegui", "apscheduler", "paramiko",
+                 "httpx", "watchfiles", "engineio", "socketio")
+
+
+def quiet_libraries() -> None:
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def port_free(host: str, port: int) -> bool:
+    """True when `host:port` can be listened on now (nothing else holds it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def busy_port_message(host: str, port: int) -> str:
+    """The one line `serve` prints when its port is taken: which port, and the key to change."""
+    return (f"Port {port} di {host} sudah dipakai program lain: hentikan program itu atau ganti web.port "
+            f"di berkas konfigurasi (--config) / Port {port} on {host} is already in use: stop that "
+            f"program or change web.port in the configuration file (--config)")
 
 
 async def start_background(ctx: AppContext) -> None:
@@ -93,11 +129,14 @@ def seed_if_empty(ctx: AppContext) -> None:
     if Claim.select().exists() or User.select().exists():
         return
     from demo.data import generate
+    from demo.roster import seed_roster
 
     written = generate(ctx.settings.demo_claims, seed=1, reference=ctx.reference,
                        approval_threshold=ctx.settings.approval_threshold,
-                       duty=PaymentDuty.of(ctx.settings, ctx.reference))
+                       duty=PaymentDuty.of(ctx.settings, ctx.reference),
+                       programme_start=ctx.settings.programme_start)
     log.info("data demo: %d klaim dibuat / demo claims written", written)
+    seed_roster(ctx.reference)  # the demo workers' roster and sosialisasi (section 8)
     password = one_time_password()
     while password_problem(password, "admin"):  # random, so practically never; but never refused
         password = one_time_password()

@@ -58,3 +58,8 @@ def send_email(alert: Alert, alerts: AlertSettings) -> bool:
         return False
     log.info("E-mail peringatan #%s dikirim ke %s", alert.id, ", ".join(alerts.email_to))
     return True
+
+
+def open_alerts():
+    """The alerts nobody acknowledged yet, newest first (index acknowledged_at, created_at)."""
+    return Alert.select().where(Alert.acknowledged_at.is_null()).order_by(Alert.created_at.desc())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
     TextField,
@@ -39,9 +41,7 @@ from peewee import (
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
-from core.roster.tables import TABLES as ROSTER_TABLES
-from core.statements.tables import TABLES as STATEMENT_TABLES
-from models import ALL_MODELS, db
+from models import db
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,7 @@ SQLITE_PRAGMAS = {
 }
 
 M = TypeVar("M", bound=Model)
-
-# Every table of the schema: models.py's, then each capability's own (core/<capability>/tables.py).
-TABLES: list[type[Model]] = [*ALL_MODELS, *ROSTER_TABLES, *STATEMENT_TABLES]
+T = TypeVar("T")
 
 
 def open_database(url: str, project_root: Path | None = None) -> Database:
@@ -226,6 +224,32 @@ def in_values(field: Field, values: Iterable[Any]) -> Expression:
     return field.in_(SQL("(SELECT value FROM json_each(?))", [json.dumps(values)]))
 
 
+def is_lock_conflict(exc: BaseException) -> bool:
+    """A write that waited out the lock (SQLite's busy timeout) or lost a deadlock (PostgreSQL)."""
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError) and ("database is locked" in text or "deadlock detected" in text)
+
+
+def retry_when_locked(work: Callable[[], T], *, attempts: int = 4, pause: float = 2.0,
+                      sleep: Callable[[float], None] = time.sleep) -> T:
+    """`work()`, tried again (after `pause`, doubling) while the database refuses it for a lock.
+
+    For the writes that record what happened (a job run, its outcome): each try already
+    waited the busy timeout, so a long writer elsewhere has minutes to finish before the
+    error is let through.
+    """
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            if not is_lock_conflict(exc) or attempt == attempts - 1:
+                raise
+            log.warning("basis data terkunci; dicoba lagi dalam %.1f dtk (%d/%d)", pause * 2**attempt,
+                        attempt + 1, attempts - 1)
+            sleep(pause * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def refresh_statistics() -> None:
     """Let the planner know what the tables hold now; called after every job run.
 
@@ -238,9 +262,3 @@ def refresh_statistics() -> None:
     """
     if is_sqlite():
         db.execute_sql("PRAGMA optimize")
-
-
-def drop_all(database: Database) -> None:
-    """Drop every table (tests only)."""
-    database.drop_tables(TABLES, safe=True, cascade=is_postgres(database))
-    database.execute_sql("DROP TABLE IF EXISTS schema_migration")

@@ -4,6 +4,12 @@ Rows are generated case by case and written with bulk inserts in chunks, with ex
 so a million claims take about a minute. The payout trail is consistent: every INSTRUCTED,
 PAID or PAYOUT_FAILED claim has its instruction in a batch whose file totals tie out, so
 `python run.py check` passes on demo data.
+
+The dates tell one story, as a coordinator would expect (issue 14): claims run forward in time
+from just after `programme_start` to a few days before `today`; each accident is after the
+programme started and before BPJS verified the claim; BPJS's file of the day is dated the
+night after the verifications it carries and is pulled at 01:00 WITA; the bank batch goes at
+02:00 WITA and is answered within about a day.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from core.audit_chain import MONEY, link_rows
 from core.claims.checks import payout_fingerprint
 from core.claims.payment_duty import PaymentDuty
 from core.claims.statuses import FIRST, SENT_TO_BANK
 from core.db import bulk_insert, is_postgres, write_tx
 from core.reference import Reference
+from demo.people import FIRST_MEN, FIRST_WOMEN, SURNAMES, beneficiary_for, death_heir, nik
 from models import (
     BatchFile,
     BatchStatus,
@@ -41,19 +49,6 @@ S = ClaimStatus
 R = InstructionStatus
 WAGE = 1_000_000  # pekerja rentan are enrolled at the lowest declared income
 
-FIRST_MEN = ("Yohanes", "Petrus", "Agustinus", "Fransiskus", "Yosef", "Antonius", "Yakobus", "Markus",
-             "Simon", "Dominikus", "Kornelis", "Aleksander", "Marthen", "Yulius", "Imanuel",
-             "Ferdinandus", "Benediktus", "Stefanus", "Paulus", "Gabriel", "Arnoldus", "Hendrikus",
-             "Matheus", "Daniel", "Umbu", "Ama", "Lukas", "Vinsensius", "Kristoforus", "Rafael")
-FIRST_WOMEN = ("Maria", "Elisabeth", "Theresia", "Veronika", "Agnes", "Katarina", "Fransiska",
-               "Magdalena", "Yuliana", "Margaretha", "Anastasia", "Rosalia", "Skolastika", "Yasinta",
-               "Martha", "Adriana", "Dorkas", "Naomi", "Ina", "Rambu", "Priska", "Florentina")
-SURNAMES = ("Ndun", "Tefa", "Manafe", "Lado", "Bere", "Nahak", "Seran", "Mau", "Koli", "Lake", "Wadu",
-            "Ratu", "Lewar", "Kaka", "Tanggu", "Mbete", "Jawa", "Da Costa", "Fernandez", "Sogen",
-            "Kleden", "Bolen", "Boli", "Laka", "Nenobais", "Hede", "Djami", "Ataupah", "Tualaka",
-            "Benu", "Messakh", "Riwu", "Lusi", "Pandie", "Kana", "Nalle", "Amalo", "Bria", "Klau",
-            "Taek", "Leki", "Dapa", "Wungu", "Hambandima", "Ngongo", "Rihi", "Lomi", "Ora", "Mone")
-
 # Final status mix of the demo claims (roughly what a busy programme looks like).
 STATUS_WEIGHTS = ((S.PAID, 55), (S.INSTRUCTED, 7), (S.READY, 8), (S.NEEDS_REVIEW, 6),
                   (S.AWAITING_APPROVAL, 3), (S.ON_HOLD, 3), (S.PAYOUT_FAILED, 5), (S.REJECTED, 9),
@@ -67,6 +62,8 @@ REJECT_REASONS = ("Kecelakaan di luar hubungan kerja", "Berkas tidak lengkap set
 BATCH_SIZE = 500
 CHUNK_CASES = 4000
 NOW = dt.datetime(2026, 11, 20, 2, 0)  # fixed, so the data set is the same on every run
+PROGRAMME_START = dt.date(2025, 7, 21)  # the configuration's default `programme_start`
+WITA = dt.timedelta(hours=8)  # stored datetimes are naive UTC; the programme's day is WITA's
 
 
 class DemoError(Exception):
@@ -89,17 +86,20 @@ class _Chunk:
 
 
 def generate(n: int, seed: int = 1, *, reference: Reference, approval_threshold: int = 50_000_000,
-             today: dt.date | None = None, duty: PaymentDuty | None = None) -> int:
+             today: dt.date | None = None, duty: PaymentDuty | None = None,
+             programme_start: dt.date = PROGRAMME_START) -> int:
     """Fill an empty database with about `n` demo claims; returns the number written.
 
     `duty` dates each claim's payment duty (default: the reference's duties, no local days off).
-    Raises DemoError when the database already holds claims.
+    No accident is before `programme_start` (pre-payout check 4). Raises DemoError when the
+    database already holds claims.
     """
     if Claim.select().exists():
         raise DemoError(f"Database sudah berisi {Claim.select().count()} klaim: data demo hanya untuk "
                         "database kosong / the database already holds claims")
     duty = duty or PaymentDuty({code: rule.duty_days for code, rule in reference.benefits.items()})
-    gen = _Generator(random.Random(seed), reference, approval_threshold, today or NOW.date(), duty)
+    gen = _Generator(random.Random(seed), reference, approval_threshold, today or NOW.date(), duty,
+                     programme_start)
     written = 0
     with write_tx():
         for chunk in gen.chunks(n):
@@ -113,6 +113,7 @@ def generate(n: int, seed: int = 1, *, reference: Reference, approval_threshold:
 
 
 def _insert(chunk: _Chunk) -> None:
+    link_rows(MONEY, chunk.events)  # the demo's events are links of the money chain too (`check`)
     for model, rows in ((Worker, chunk.workers), (BatchFile, chunk.files), (PayoutBatch, chunk.batches),
                         (Claim, chunk.claims), (PayoutInstruction, chunk.instructions),
                         (ClaimEvent, chunk.events)):
@@ -128,8 +129,14 @@ def _reset_sequences() -> None:
 
 class _Generator:
     def __init__(self, rnd: random.Random, reference: Reference, threshold: int, today: dt.date,
-                 duty: PaymentDuty):
+                 duty: PaymentDuty, programme_start: dt.date = PROGRAMME_START):
         self.rnd, self.ref, self.threshold, self.today, self.duty = rnd, reference, threshold, today, duty
+        self.start = programme_start
+        # BPJS verifies claims from two weeks after the start to three days before today.
+        self.first_day = min(programme_start + dt.timedelta(days=14), today - dt.timedelta(days=3))
+        self.span = max(0, (today - dt.timedelta(days=3) - self.first_day).days)
+        self.total = 1
+        self.file_seq: dict[dt.date, int] = {}  # BPJS's files of each day, for their names
         self.ids = _Ids()
         self.kabupaten = sorted(reference.codes("kabupaten"))
         self.occupations = sorted(reference.codes("occupation") - {"LAINNYA"})
@@ -137,26 +144,34 @@ class _Generator:
         self.statuses, self.weights = statuses, weights
         self.pending_batch: list[dict] = []  # instructions waiting for their batch to fill
         self.source_file: dict | None = None
+        self.source_day: dt.date | None = None
         self.source_line = 0
 
     def chunks(self, n: int) -> Iterator[_Chunk]:
         case_no = 0
         made = 0
+        self.total = max(n, 1)
         while made < n:
             chunk = _Chunk()
             for _ in range(CHUNK_CASES):
                 if made >= n:
                     break
                 case_no += 1
-                made += self._case(chunk, case_no, n - made)
+                made += self._case(chunk, case_no, n - made, self._day(made))
             self._close_batch(chunk, force=True)  # a batch never spans two chunks
             yield chunk
 
+    def _day(self, made: int) -> dt.date:
+        """The day (WITA) BPJS verifies the case begun after `made` claims: time runs forward."""
+        return self.first_day + dt.timedelta(days=self.span * made // self.total)
+
     # -- one accident case: a worker and the several payments it yields -------------------
-    def _case(self, chunk: _Chunk, case_no: int, room: int) -> int:
+    def _case(self, chunk: _Chunk, case_no: int, room: int, day: dt.date) -> int:
         rnd = self.rnd
         worker = self._worker(chunk)
-        accident = self.today - dt.timedelta(days=rnd.randint(20, 720))
+        # After the programme started (check 4) and at least two days before BPJS verified it.
+        earliest = max(self.start, day - dt.timedelta(days=60))
+        accident = earliest + dt.timedelta(days=rnd.randint(0, max(0, (day - earliest).days - 2)))
         kind = rnd.choices(("stmb", "cacat", "meninggal", "jkm", "biaya"), (45, 10, 12, 13, 20))[0]
         heir = death_heir(worker, rnd)
         payments: list[tuple[str, int]] = []
@@ -166,8 +181,9 @@ class _Generator:
         elif kind == "cacat":
             pct = rnd.choice((100, 100, 50, 30, 10))
             payments.append(("JKK_CACAT", 56 * WAGE * pct // 100))
-        elif kind == "meninggal":
-            payments.append(("JKK_MENINGGAL", 48 * WAGE + 12_000_000))
+        elif kind == "meninggal":  # the death benefit, the periodic benefit paid at once, the funeral
+            payments.append(("JKK_MENINGGAL", 48 * WAGE))
+            payments.append(("JKK_SANTUNAN_BERKALA", 12_000_000))
             payments.append(("JKK_PEMAKAMAN", 10_000_000))
             for _ in range(rnd.randint(0, 2)):
                 payments.append(("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000))))
@@ -178,7 +194,9 @@ class _Generator:
         payments = payments[:room]
         for seq, (benefit, amount) in enumerate(payments, start=1):
             who = beneficiary_for(benefit, worker, heir, rnd)
-            self._claim(chunk, worker, case_no, seq, accident, benefit, amount, who)
+            # Verified during BPJS's office hours of `day`, 08:00-16:00 WITA, stored as naive UTC.
+            verified = dt.datetime.combine(day, dt.time(8)) - WITA + dt.timedelta(minutes=rnd.randint(0, 480))
+            self._claim(chunk, worker, case_no, seq, accident, benefit, amount, who, verified)
         return len(payments)
 
     def _worker(self, chunk: _Chunk) -> dict:
@@ -195,17 +213,14 @@ class _Generator:
         return worker
 
     def _claim(self, chunk: _Chunk, worker: dict, case_no: int, seq: int, accident: dt.date,
-               benefit: str, amount: int, who: dict) -> None:
+               benefit: str, amount: int, who: dict, verified: dt.datetime) -> None:
         rnd = self.rnd
         self.ids.claim += 1
         status = rnd.choices(self.statuses, self.weights)[0]
         if status == S.AWAITING_APPROVAL and amount < self.threshold:
             status = S.NEEDS_REVIEW
-        received = dt.datetime.combine(accident, dt.time(1)) + dt.timedelta(
-            days=rnd.randint(5, 60), minutes=rnd.randint(0, 600))
-        latest = dt.datetime.combine(self.today, dt.time(0)) - dt.timedelta(hours=rnd.randint(1, 400))
-        received = min(received, latest)
-        file_row, line = self._source(chunk, received)
+        file_row, line = self._source(chunk, (verified + WITA).date())
+        received = file_row["created_at"] + dt.timedelta(seconds=line)  # pulled with its file
         claim: dict[str, Any] = {
             "id": self.ids.claim, "claim_no": f"KLM-{accident:%Y%m}-{self.ids.claim:08d}", "revision": 1,
             "case_no": f"KSS-{case_no:09d}", "worker": worker["id"], "kpj": worker["kpj"],
@@ -216,8 +231,8 @@ class _Generator:
             "approved_amount": 0 if status == S.REJECTED else amount,
             "decision_reason": rnd.choice(REJECT_REASONS) if status == S.REJECTED else None,
             **who, "bank_code": "130", "account_no": f"{rnd.randint(10**9, 10**12 - 1)}",
-            "verified_at": received - dt.timedelta(hours=3), "status": status,
-            "payment_due_date": self.duty.due_date(benefit, received - dt.timedelta(hours=3)),
+            "verified_at": verified, "status": status,
+            "payment_due_date": self.duty.due_date(benefit, verified),
             "status_changed_at": received, "hold_reason": None, "review_reason": None, "flagged": False,
             "source_file": file_row["id"], "source_line": line, "received_at": received,
             "updated_at": received, "report_pending": False,
@@ -247,16 +262,22 @@ class _Generator:
             self._event(chunk, claim, received + dt.timedelta(days=1), "koordinator.demo",
                         "HOLD" if status == S.ON_HOLD else "CANCEL", first, status, claim["hold_reason"])
 
-    def _source(self, chunk: _Chunk, received: dt.datetime) -> tuple[dict, int]:
-        if self.source_file is None or self.source_line >= 1000:
+    def _source(self, chunk: _Chunk, verified_day: dt.date) -> tuple[dict, int]:
+        """BPJS's file carrying the claims verified on `verified_day` (WITA): dated the next day,
+        pulled at 01:00 WITA; a new one every 1,000 lines."""
+        if self.source_file is None or self.source_day != verified_day or self.source_line >= 1000:
+            self.source_day = verified_day
             self.ids.file += 1
             self.source_line = 1
-            name = f"BPJSTK_KLAIM_{received:%Y%m%d}_{self.ids.file % 100:02d}.txt"
+            dated = verified_day + dt.timedelta(days=1)
+            self.file_seq[dated] = self.file_seq.get(dated, 0) + 1
+            pulled = dt.datetime.combine(dated, dt.time(1)) - WITA
             self.source_file = {
                 "id": self.ids.file, "direction": "IN", "partner": "bpjs", "file_type": "VERIFIED_CLAIMS",
-                "name": name, "sha256": f"{self.ids.file:064x}", "file_id": f"BPJS-DEMO-{self.ids.file:06d}",
+                "name": f"BPJSTK_KLAIM_{dated:%Y%m%d}_{self.file_seq[dated]:02d}.txt",
+                "sha256": f"{self.ids.file:064x}", "file_id": f"BPJS-DEMO-{self.ids.file:06d}",
                 "status": FileStatus.PROCESSED, "record_count": 0, "control_total": 0, "applied_count": 0,
-                "error_count": 0, "created_at": received, "processed_at": received,
+                "error_count": 0, "created_at": pulled, "processed_at": pulled + dt.timedelta(minutes=10),
                 "delivered_at": None}
             chunk.files.append(self.source_file)
         self.source_line += 1
@@ -274,6 +295,10 @@ class _Generator:
             "result_status": R.SENT, "_final": status, "bank_reference": None, "value_date": None,
             "failure_code": None, "failure_reason": None, "result_at": None,
         }
+        # bank_push sends each night's READY claims: a batch holds the claims of one BPJS pull.
+        if self.pending_batch and self.pending_batch[-1]["_received"].date() != claim["received_at"].date():
+            self._close_batch(chunk, force=True)
+        instruction["_received"] = claim["received_at"]
         self.pending_batch.append(instruction)
         claim["instruction_id"] = instruction["instruction_id"]
         if len(self.pending_batch) >= BATCH_SIZE:
@@ -287,7 +312,8 @@ class _Generator:
         self.ids.batch += 1
         self.ids.file += 1
         claims = {c["id"]: c for c in chunk.claims}
-        sent_at = max(claims[i["claim"]]["received_at"] for i in self.pending_batch) + dt.timedelta(hours=20)
+        # 02:00 WITA, an hour after the pull that brought the claims.
+        sent_at = max(i.pop("_received") for i in self.pending_batch) + dt.timedelta(hours=1)
         batch_id = f"{sent_at:%Y%m%d}{self.ids.batch:06d}"
         total = sum(i["amount"] for i in self.pending_batch)
         file_row = {"id": self.ids.file, "direction": "OUT", "partner": "bank",
@@ -313,9 +339,10 @@ class _Generator:
                         details={"instruction_id": instruction["instruction_id"], "batch_id": batch_id})
             result_at = sent_at + dt.timedelta(hours=rnd.randint(4, 30))
             if final == S.PAID:
-                instruction.update(result_status=R.SUCCESS, value_date=result_at.date(), result_at=result_at,
+                paid = (result_at + WITA).date()  # the value date is the bank's (WITA) day
+                instruction.update(result_status=R.SUCCESS, value_date=paid, result_at=result_at,
                                    bank_reference=f"NTT{result_at:%y%m%d}{instruction['id']:09d}")
-                claim.update(bank_reference=instruction["bank_reference"], paid_date=result_at.date(),
+                claim.update(bank_reference=instruction["bank_reference"], paid_date=paid,
                              reported_status="PAID", reported_at=result_at + dt.timedelta(hours=8))
             elif final == S.PAYOUT_FAILED:
                 code = rnd.choice(FAILURES)
@@ -338,54 +365,6 @@ class _Generator:
         chunk.events.append({"id": self.ids.event, "claim": claim["id"], "at": at, "actor": actor,
                              "action": action, "from_status": from_status, "to_status": to_status,
                              "reason": reason, "details": _json(details)})
-
-
-# -- beneficiaries that fit the benefit (the pre-payout beneficiary rule) ---------------------
-# Heirs of a death benefit, in the order of the regulation, with how often the demo names them.
-DEATH_HEIRS = (("SPOUSE", 58), ("CHILD", 20), ("PARENT", 10), ("SIBLING", 4), ("GRANDCHILD", 2),
-               ("GRANDPARENT", 1), ("PARENT_IN_LAW", 3), ("TESTAMENT", 2))
-OWN_BENEFITS = frozenset({"JKK_STMB", "JKK_CACAT", "JKK_PENGGANTIAN_BIAYA"})  # to the worker, or a wali
-
-
-def nik(kabupaten: str, born: dt.date, woman: bool, rnd: random.Random) -> str:
-    """A valid NIK of someone living in `kabupaten` (its first 4 digits): kecamatan, birth date
-    DDMMYY (a woman's day plus 40), then a serial that is never 0000."""
-    day = born.day + (40 if woman else 0)
-    return f"{kabupaten}{rnd.randint(1, 20):02d}{day:02d}{born.month:02d}{born.year % 100:02d}" \
-           f"{rnd.randint(1, 9999):04d}"
-
-
-def relative(worker: dict, relation: str, rnd: random.Random, born_from: int = 1950,
-             born_to: int = 2006) -> dict:
-    """Someone of the worker's family and kabupaten, as the beneficiary fields of a claim."""
-    woman = rnd.random() < 0.6
-    surname = worker["name"].split(" ", 1)[1]
-    born = dt.date(rnd.randint(born_from, born_to), rnd.randint(1, 12), rnd.randint(1, 28))
-    return {"beneficiary_name": f"{rnd.choice(FIRST_WOMEN if woman else FIRST_MEN)} {surname}",
-            "beneficiary_relation": relation,
-            "beneficiary_nik": nik(worker["kabupaten_code"], born, woman, rnd)}
-
-
-def death_heir(worker: dict, rnd: random.Random) -> dict:
-    relations, weights = zip(*DEATH_HEIRS, strict=True)
-    return relative(worker, rnd.choices(relations, weights)[0], rnd)
-
-
-def beneficiary_for(benefit: str, worker: dict, heir: dict, rnd: random.Random) -> dict:
-    """Who receives `benefit`: the worker (now and then a wali) for his own benefits, a child
-    or a wali for a scholarship, the heir for a death (the funeral sometimes to whoever paid it)."""
-    if benefit in OWN_BENEFITS:
-        if rnd.random() < 0.03:
-            return relative(worker, "GUARDIAN", rnd, born_to=1990)
-        return {"beneficiary_name": worker["name"], "beneficiary_relation": "SELF",
-                "beneficiary_nik": worker["nik"]}
-    if benefit == "BEASISWA":
-        if rnd.random() < 0.5:
-            return {**heir, "beneficiary_relation": "GUARDIAN"}  # the heir, as the child's wali
-        return relative(worker, "CHILD", rnd, born_from=2005, born_to=2018)
-    if benefit == "JKK_PEMAKAMAN" and rnd.random() < 0.15:
-        return relative(worker, "FUNERAL_ORGANISER", rnd, born_to=1995)
-    return heir
 
 
 def _json(details: dict | None) -> str | None:

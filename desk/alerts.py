@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
+from core.alerts import open_alerts as core_open_alerts
 from core.audit import audit
 from core.db import write_tx
 from desk.acting import acting_user, clean_text
@@ -40,7 +41,7 @@ def open_alerts(limit: int = 200) -> tuple[list[Alert], int]:
     query = (Alert.select(Alert, PayoutBatch.batch_id.alias("batch_code"))
              .join(PayoutBatch, JOIN.LEFT_OUTER, on=(Alert.batch == PayoutBatch.id))
              .where(Alert.acknowledged_at.is_null()).order_by(Alert.created_at.desc(), Alert.id.desc()))
-    return list(query.limit(limit).objects()), Alert.open().count()
+    return list(query.limit(limit).objects()), core_open_alerts().count()
 
 
 def recently_acknowledged(limit: int = 20) -> list[tuple[Alert, str | None]]:

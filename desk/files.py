@@ -24,6 +24,8 @@ from desk.acting import acting_user, clean_text
 from desk.jobs import start
 from desk.permissions import Action
 from desk.refusal import Refused
+from desk.scope import ensure_province
+from jobs.failed_files import replacement_of as replacement_of  # the rejected file's page shows it
 from jobs.registry import JOBS
 from models import BatchFile, FileStatus, JobRun, utcnow
 
@@ -33,6 +35,7 @@ PULL_JOBS = {(j.partner, j.file_type): j.id for j in JOBS.values() if j.directio
 def file_for_download(file_id: int, username: str) -> tuple[Path, str]:
     """(local path, file name) of a kept file for `username` (supervisor and up), audited."""
     actor = acting_user(username, Action.DOWNLOAD_FILE)
+    ensure_province(actor, "scope.what.file")  # a partner file holds every kabupaten's claims (section 8)
     batch_file = _file(file_id)
     path = Path(batch_file.local_path) if batch_file.local_path else None
     if path is None or not path.is_file():
@@ -74,18 +77,6 @@ def reprocess_file(ctx: AppContext, file_id: int, username: str) -> JobRun:
     audit("FILE_REPROCESS", username=actor.username, target=batch_file.name,
           details={"file_id": batch_file.id, "run_id": run.id, "job": job_id})
     return run
-
-
-def replacement_of(batch_file: BatchFile) -> BatchFile | None:
-    """The file applied after a rejected one that took its place (same name or same file id), if any."""
-    same = BatchFile.name == batch_file.name
-    if batch_file.file_id:
-        same = same | (BatchFile.file_id == batch_file.file_id)
-    return (BatchFile.select()
-            .where(BatchFile.direction == "IN", BatchFile.partner == batch_file.partner,
-                   BatchFile.file_type == batch_file.file_type, BatchFile.id > batch_file.id,
-                   BatchFile.status.in_(FileStatus.APPLIED), same)
-            .order_by(BatchFile.id).first())
 
 
 def _file(file_id: int) -> BatchFile:

@@ -25,9 +25,15 @@ class Action(StrEnum):
     RESEND = "resend"
     ADD_NOTE = "add_note"
     CLEAR_FLAG = "clear_flag"
+    CLEAR_REVIEW = "clear_review"  # a pre-payout check overruled, with a written reason (section 7)
     RUN_JOB = "run_job"
     ACK_ALERT = "ack_alert"
     REPROCESS_FILE = "reprocess_file"
+    IMPORT_ROSTER = "import_roster"  # roster upload (contract section 8)
+    RECORD_OUTREACH = "record_outreach"  # a sosialisasi session
+    IMPORT_STATEMENT = "import_statement"  # upload a Bank NTT statement, MT940 (section 10)
+    MARK_HANDLED = "mark_handled"  # a failed run or rejected file dealt with, with a note (issue 16)
+    PRINT_DOCUMENTS = "print_documents"  # daftar nominatif, berita acara, bukti bayar: full account numbers
     # supervisor: the second pair of eyes on money, and the schedule
     APPROVE = "approve"
     CANCEL = "cancel"
@@ -35,9 +41,11 @@ class Action(StrEnum):
     DOWNLOAD_FILE = "download_file"
     IGNORE_FILE = "ignore_file"
     VIEW_AUDIT = "view_audit"
+    RESOLVE_STATEMENT = "resolve_statement"  # close a statement exception with a written reason (10)
     # admin: accounts and configuration
     MANAGE_USERS = "manage_users"
     VIEW_CONFIG = "view_config"
+    ACCEPT_HOST_KEY = "accept_host_key"  # pin a partner's changed SFTP host key (desk/hostkeys.py)
 
 
 MIN_ROLE: dict[Action, str] = {
@@ -50,17 +58,25 @@ MIN_ROLE: dict[Action, str] = {
     Action.RESEND: Role.COORDINATOR,
     Action.ADD_NOTE: Role.COORDINATOR,
     Action.CLEAR_FLAG: Role.COORDINATOR,
+    Action.CLEAR_REVIEW: Role.COORDINATOR,
     Action.RUN_JOB: Role.COORDINATOR,
     Action.ACK_ALERT: Role.COORDINATOR,
     Action.REPROCESS_FILE: Role.COORDINATOR,
+    Action.IMPORT_ROSTER: Role.COORDINATOR,
+    Action.RECORD_OUTREACH: Role.COORDINATOR,
+    Action.IMPORT_STATEMENT: Role.COORDINATOR,
+    Action.MARK_HANDLED: Role.COORDINATOR,
+    Action.PRINT_DOCUMENTS: Role.COORDINATOR,
     Action.APPROVE: Role.SUPERVISOR,
     Action.CANCEL: Role.SUPERVISOR,
     Action.PAUSE_SCHEDULE: Role.SUPERVISOR,
     Action.DOWNLOAD_FILE: Role.SUPERVISOR,
     Action.IGNORE_FILE: Role.SUPERVISOR,
     Action.VIEW_AUDIT: Role.SUPERVISOR,
+    Action.RESOLVE_STATEMENT: Role.SUPERVISOR,
     Action.MANAGE_USERS: Role.ADMIN,
     Action.VIEW_CONFIG: Role.ADMIN,
+    Action.ACCEPT_HOST_KEY: Role.ADMIN,
 }
 
 

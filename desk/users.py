@@ -1,4 +1,5 @@
-"""Account administration by an admin: create, change role, deactivate/reactivate, reset password.
+"""Account administration by an admin: create, change role and kabupaten desk, deactivate/reactivate,
+reset password.
 
 Rules kept here, not in the page, and tested directly:
 - only an active admin may do any of it (checked again from the database);
@@ -8,11 +9,14 @@ Rules kept here, not in the page, and tested directly:
 - nobody deactivates their own account or resets their own password here (the account
   page changes one's own password, knowing the old one);
 - a new account and a reset password get a one-time password that must be changed at
-  the next login; it is returned once, for the admin to hand over, and never stored.
+  the next login; it is returned once, for the admin to hand over, and never stored;
+- a kabupaten desk (section 8) names known kabupaten/kota codes only (`desk.scope.parse_codes`).
 Every change is written to the audit log in the same transaction.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from core.audit import audit
 from core.db import is_postgres, lock_row, write_tx
@@ -20,20 +24,49 @@ from core.users import UserError, create_user, one_time_password, password_probl
 from desk.acting import acting_user
 from desk.permissions import Action
 from desk.refusal import Refused
+from desk.scope import codes_of, parse_codes, stored
 from models import Role, User
 
 
-def create_account(username: str, role: str, by: str, *, full_name: str = "") -> tuple[User, str]:
-    """A new account with a one-time password; returns (user, password). Raises Refused."""
+def create_account(username: str, role: str, by: str, *, full_name: str = "",
+                   kabupaten: str | Iterable[str] | None = None,
+                   known: Iterable[str] = ()) -> tuple[User, str]:
+    """A new account with a one-time password; returns (user, password). Raises Refused.
+
+    `kabupaten`: the desk's codes (None or empty: the whole province), checked against `known`.
+    """
     acting_user(by, Action.MANAGE_USERS)
+    codes = parse_codes(kabupaten, known)
     password = _fresh_password(username)
     try:
-        user = create_user(username, password, role, full_name=full_name.strip()[:120], created_by=by,
-                           must_change_password=True)
+        with write_tx():  # the account and its desk together: never a moment with the whole province
+            user = create_user(username, password, role, full_name=full_name.strip()[:120], created_by=by,
+                               must_change_password=True)
+            if codes is not None:
+                store_desk(user, codes, by)
     except UserError as exc:
         indonesian, _, english = str(exc).partition(" / ")
         raise Refused("users.error.refused", indonesian=indonesian, english=english or indonesian) from exc
-    return user, password
+    return User.get_by_id(user.id), password
+
+
+def set_kabupaten(user_id: int, kabupaten: str | Iterable[str] | None, by: str, *,
+                  known: Iterable[str]) -> User:
+    """Limit the account to these kabupaten/kota (section 8), or (empty) open the whole province; audited."""
+    acting_user(by, Action.MANAGE_USERS)
+    codes = parse_codes(kabupaten, known)
+    with write_tx():
+        user = _locked(user_id)
+        if codes_of(user) != codes:
+            store_desk(user, codes, by)
+    return User.get_by_id(user_id)
+
+
+def store_desk(user: User, codes: tuple[str, ...] | None, by: str | None) -> None:
+    """Write the desk and its audit row (call inside write_tx; `users add` calls it too)."""
+    User.update(kabupaten_codes=stored(codes)).where(User.id == user.id).execute()
+    audit("USER_DESK_CHANGED", username=by, target=user.username,
+          details={"from": list(codes_of(user) or ()) or None, "to": list(codes or ()) or None})
 
 
 def change_role(user_id: int, role: str, by: str) -> User:

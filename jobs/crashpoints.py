@@ -40,11 +40,21 @@ PUSH_STEPS = (
     "after_delivered",      # recorded as delivered (the job's last step)
 )
 
+# bank_pull's statement step (jobs/bank/statement.py), after its result files: `bank_pull.statement_<step>`
+STATEMENT_STEPS = (
+    "after_download",       # statement in local staging, nothing recorded
+    "after_check",          # read and checked whole, nothing written
+    "mid_apply",            # inside the import's one transaction, lines recorded, exceptions not yet
+    "after_apply",          # imported, still inside the transaction that records the file
+    "after_finish_remote",  # settled on the server, local copy not yet archived
+)
+
 # Every point a job calls, so tests can check they cover them all: each job of the
 # registry passes the steps of its direction (jobs.incoming pulls, jobs.outgoing pushes).
 POINTS: tuple[str, ...] = tuple(
     [f"{job.id}.{step}" for job in JOBS.values() if job.direction == "IN" for step in PULL_STEPS]
     + [f"{job.id}.{step}" for job in JOBS.values() if job.direction == "OUT" for step in PUSH_STEPS]
+    + [f"bank_pull.statement_{step}" for step in STATEMENT_STEPS]
 )
 
 class InjectedCrash(BaseException):

@@ -6,6 +6,7 @@ import logging
 
 from peewee import InterfaceError, OperationalError
 
+from core.db import is_lock_conflict
 from jobs.registry import partner_label
 from jobs.result import JobError
 from jobs.sftp.errors import SftpError
@@ -45,6 +46,14 @@ def describe(exc: Exception) -> JobError:
         return exc
     if isinstance(exc, SftpError):
         return from_sftp(exc)
+    if is_lock_conflict(exc):  # hardening finding 5: a plain reason, and the run is retried
+        return JobError("Basis data sedang dipakai terlalu lama oleh proses lain (terkunci), jadi tugas ini "
+                        "berhenti tanpa mengubah apa pun. Tugas dicoba lagi otomatis; berkas yang sudah "
+                        "diunduh disimpan dan diterapkan oleh run berikutnya. Bila berulang, periksa tugas "
+                        "atau impor besar yang berjalan bersamaan.",
+                        cause="database_locked", permanent=False,
+                        english="The database was held too long by another process (locked); nothing was "
+                                "changed and the job is retried.")
     if isinstance(exc, (OperationalError, InterfaceError)):
         return JobError(f"Database tidak dapat dipakai saat tugas berjalan ({exc}). Tugas dicoba lagi "
                         "otomatis; jika tetap gagal, periksa server database.",

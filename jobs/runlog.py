@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -27,6 +28,17 @@ HEAD_LINES = 1000  # a run of 100k bad records keeps its first and last lines
 TAIL_LINES = 2000
 FLUSH_SECONDS = 1.0
 CAPTURED_LOGGERS = ("jobs", "core")
+OUR_LOGGERS = ("jobs", "core", "desk", "demo")
+# Library lines a coordinator reads in a job's log (issue 17): paramiko's own, in Indonesian.
+# Anything else a library says at INFO is dropped; its warnings and errors are kept as said.
+LIBRARY_LINES = (
+    (re.compile(r"^Connected \(version [^,]+, client (?P<server>[^)]+)\)"),
+     "Tersambung ke server SFTP ({server})"),
+    (re.compile(r"^Authentication \((?P<how>[^)]+)\) successful"), "Login ke server SFTP berhasil ({how})"),
+    (re.compile(r"^Authentication \((?P<how>[^)]+)\) failed"), "Login ke server SFTP ditolak ({how})"),
+    (re.compile(r"Opened sftp connection"), "Sesi SFTP dibuka"),
+    (re.compile(r"sftp session closed"), "Sesi SFTP ditutup"),
+)
 _current = threading.local()  # the run this thread is executing, for rows that link to it
 
 
@@ -54,6 +66,11 @@ class RunLogHandler(logging.Handler):
         if record.thread != self.thread_id or getattr(self._flushing, "on", False):
             return
         try:
+            if not record.name.startswith(OUR_LOGGERS):
+                translated = library_line(record)
+                if translated is None:
+                    return
+                record = logging.makeLogRecord({**record.__dict__, "msg": translated, "args": None})
             line = self.line(record)
         except Exception:  # a bad format string must not break the job
             line = str(record.msg)
@@ -139,6 +156,15 @@ def _flush_while_silent(handler: RunLogHandler, stop: threading.Event) -> None:
                 handler.save()
         except Exception as exc:  # the job must never fail because its progress display did
             logging.getLogger(__name__).debug("run log flush failed: %s", exc)
+
+
+def library_line(record: logging.LogRecord) -> str | None:
+    """A library's log line in Indonesian, or None to leave it out of the run's log."""
+    message = record.getMessage()
+    for pattern, text in LIBRARY_LINES:
+        if match := pattern.search(message):
+            return text.format(**match.groupdict())
+    return message if record.levelno >= logging.WARNING else None
 
 
 def _utc(timestamp: float) -> dt.datetime:

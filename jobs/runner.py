@@ -25,9 +25,10 @@ from peewee import IntegrityError
 from core.alerts import raise_alert
 from core.audit import audit
 from core.context import AppContext
-from core.db import refresh_statistics
+from core.db import refresh_statistics, retry_when_locked
 from core.text import fmt
 from jobs.errors import describe
+from jobs.failed_files import fates_summary, report_failed_files
 from jobs.locks import HOLDER, JobBusy, JobLock, acquire
 from jobs.registry import JobSpec, get_job
 from jobs.result import JobError, JobResult
@@ -60,7 +61,7 @@ def run_job(ctx: AppContext, job_id: str, trigger: str = "manual", user: User | 
     with retries left is handed to `on_retry(run, delay)`, else to the scheduler's hook
     (`ctx.extras["schedule_retry"]`); with neither, it is final.
     """
-    prepared = _prepare(ctx, job_id, trigger, user, retry_of, scheduled_for)
+    prepared = _locked_wait(lambda: _prepare(ctx, job_id, trigger, user, retry_of, scheduled_for))
     return _execute(prepared, on_retry)
 
 
@@ -70,7 +71,7 @@ def start_job(ctx: AppContext, job_id: str, trigger: str = "manual", user: User 
 
     Returns the RUNNING JobRun; poll `JobRun.log` / `outcome` for progress.
     """
-    prepared = _prepare(ctx, job_id, trigger, user, retry_of, None)
+    prepared = _locked_wait(lambda: _prepare(ctx, job_id, trigger, user, retry_of, None))
 
     def work() -> None:
         with db.connection_context():
@@ -133,6 +134,20 @@ def run_with_retries(ctx: AppContext, job_id: str, user: User | None = None, *,
     return run
 
 
+def _locked_wait(work: Callable[[], _Prepared]) -> _Prepared:
+    """Recording the run waits out a long writer elsewhere (hardening finding 5).
+
+    On SQLite one writer holds the database at a time; a run that met it used to die with
+    "database is locked" and no run record. Each try waits the busy timeout, then a pause;
+    `_prepare` releases the job's lock when it fails, so a try starts clean.
+    """
+    return retry_when_locked(work, sleep=_sleep)
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def _no_retry(run: JobRun, delay: float) -> None:
     raise _NoRetry
 
@@ -187,6 +202,9 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
                          f", percobaan ke-{run.attempt}" if run.attempt > 1 else "")
             started = time.monotonic()
             result, error = _call(spec, ctx, job_log)
+            # A re-run names what became of the file that made the failed run fail (issue 16),
+            # instead of a green "nothing to do" while that file is still in quarantine.
+            fates = _failed_files(run, result, job_log) if run.retry_of_id else []
             _refresh_statistics()
             retry_in = _plan_retry(ctx, run, error, on_retry) if error else None
             outcome = RunOutcome.FAILED if error else (
@@ -200,8 +218,10 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
                 job_log.warning("Gagal: %s", message)
             else:
                 job_log.info("Selesai dalam %s: %s", fmt.duration(time.monotonic() - started),
-                             _summary(result) or "tidak ada yang perlu dikerjakan")
-            _finish(run, outcome, result, message, error.cause if error else None, handler.text())
+                             "; ".join(p for p in (_summary(result, bool(fates)), fates_summary(fates)) if p)
+                             or "tidak ada yang perlu dikerjakan")
+            cause, text = error.cause if error else None, handler.text()
+            retry_when_locked(lambda: _finish(run, outcome, result, message, cause, text), sleep=_sleep)
         run.will_retry_in = retry_in  # type: ignore[attr-defined]
         if error and retry_in is None:
             _alert(ctx, spec, run, error)
@@ -219,6 +239,14 @@ def _call(spec: JobSpec, ctx: AppContext, job_log: logging.Logger) -> tuple[JobR
             job_log.exception("Kesalahan internal")
         return getattr(exc, "result", None) or JobResult(), error
     return result, result.failure
+
+
+def _failed_files(run: JobRun, result: JobResult, job_log: logging.Logger) -> list:
+    try:
+        return report_failed_files(run, result, job_log)
+    except Exception:  # a report about an earlier run must never turn this run's outcome
+        job_log.exception("Nasib berkas dari run #%s yang gagal tidak dapat dibaca", run.retry_of_id)
+        return []
 
 
 def _refresh_statistics() -> None:
@@ -266,8 +294,9 @@ def _alert(ctx: AppContext, spec: JobSpec, run: JobRun, error: JobError) -> None
         log.exception("Peringatan untuk run %s tidak dapat dibuat", run.id)
 
 
-def _summary(result: JobResult) -> str:
-    parts = [f"{key} {value}" for key, value in sorted(result.counts.items()) if value]
+def _summary(result: JobResult, fates_named: bool = False) -> str:
+    parts = [f"{key} {value}" for key, value in sorted(result.counts.items())
+             if value and not (fates_named and key.startswith("failed_file_"))]
     if result.warnings:
         parts.append(f"{len(result.warnings)} peringatan")
     return ", ".join(parts)

@@ -18,8 +18,9 @@ import pytest
 import yaml
 from peewee import Database
 
-from core.db import TABLES, init_db
+from core.db import init_db
 from core.reference import Reference, load_reference
+from core.schema import TABLES
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from models import db
 

@@ -84,3 +84,32 @@ def race(database: Any, work: Callable[[int], None], threads: int) -> list[Excep
     for thread in started:
         thread.join()
     return errors
+
+
+def make_batch(batch_id: str = "20260310000001", lines: tuple[tuple[str, int], ...] = (
+        ("SUCCESS", 10_000_000), ("FAILED", 2_000_000), ("SENT", 500_000)), **claim_overrides: Any):
+    """A delivered payout batch with one instruction per (bank result, amount) of `lines`, each on
+    its own claim in the status that result leaves it (SUCCESS: PAID on 10 March 2026)."""
+    from models import InstructionStatus, PayoutBatch, PayoutInstruction
+
+    R, S = InstructionStatus, ClaimStatus
+    status_of = {R.SUCCESS: S.PAID, R.FAILED: S.PAYOUT_FAILED, R.RETURNED: S.PAYOUT_FAILED,
+                 R.SENT: S.INSTRUCTED}
+    batch = PayoutBatch.create(batch_id=batch_id, instruction_count=len(lines), status="DELIVERED",
+                               total_amount=sum(amount for _, amount in lines),
+                               created_at=dt.datetime(2026, 3, 10, 1, 0))
+    for n, (result, amount) in enumerate(lines, start=1):
+        paid = result == InstructionStatus.SUCCESS
+        failed = result in (InstructionStatus.FAILED, InstructionStatus.RETURNED)
+        fields = {"batch_id": batch_id, "approved_amount": amount, "instruction_id": f"INS{batch_id}{n:02d}",
+                  **({"bank_reference": f"NTT-REF-{n}", "paid_date": dt.date(2026, 3, 10)} if paid else {}),
+                  **({"failure_code": "ACCOUNT_CLOSED"} if failed else {}), **claim_overrides}
+        claim = make_claim(status_of[result], **fields)
+        PayoutInstruction.create(
+            instruction_id=f"INS{batch_id}{n:02d}", batch=batch, claim=claim,
+            beneficiary_name=claim.beneficiary_name, bank_code=claim.bank_code, account_no=claim.account_no,
+            amount=amount, remark="SANTUNAN", line_no=n,
+            result_status=result, bank_reference=fields.get("bank_reference"),
+            value_date=dt.date(2026, 3, 10) if paid else None, failure_code=fields.get("failure_code"),
+            result_at=dt.datetime(2026, 3, 10, 8, 0) if result != InstructionStatus.SENT else None)
+    return batch

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.audit import audit
 from core.context import AppContext
 from models import User
+from ui import event_guard
 from ui import session as sess
 from ui.pages import (
     account,
@@ -32,14 +33,21 @@ from ui.pages import (
     dashboard,
     exports,
     files,
+    host_keys,
     jobs,
     login,
+    outreach,
+    reports,
+    roster,
     runs,
+    statements,
+    tieout,
     users,
 )
 
 PAGES = (login, account, dashboard, claims_queue, claim_detail, exports,
-         jobs, runs, files, batches, alerts, audit_log, users)  # the desk pages
+         jobs, runs, files, batches, alerts, audit_log, users, host_keys,
+         roster, outreach, reports, tieout, statements)  # the desk pages
 # Open without a session (and NiceGUI's own /_nicegui/*): the login page and the two requests
 # that replace the session id.
 OPEN_PATHS = frozenset({"/favicon.ico", sess.LOGIN_PATH, sess.LOGIN_DONE_PATH, sess.LOGOUT_PATH})
@@ -65,6 +73,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
 
 def build(ctx: AppContext) -> None:
     """Register middleware and every page on NiceGUI's app (call before ui.run)."""
+    event_guard.install()  # a click counts only from the browser that was served the page
     app.add_middleware(_auth_middleware(ctx))
     app.add_middleware(SecurityHeaders, headers=security_headers(ctx.settings.web.https))
     for module in PAGES:

@@ -30,6 +30,7 @@ from core.claims.queries import Duty, open_alert_count
 from core.context import AppContext
 from core.text import i18n
 from desk.permissions import MIN_ROLE, Action, allowed
+from desk.scope import codes_of
 from models import User, db
 
 T = TypeVar("T")
@@ -54,6 +55,7 @@ class Session:
     lang: str
     must_change_password: bool
     open_alerts: int = 0
+    scope: tuple[str, ...] | None = None  # the kabupaten desk (desk.scope.codes_of); None: the province
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.t(key, self.lang, **params)
@@ -230,4 +232,4 @@ async def _load(ctx: AppContext, username: str) -> Session | None:
     if user is None or not user.active:
         return None
     return Session(ctx, user.id, user.username, user.full_name or "", user.role, lang(),
-                   bool(user.must_change_password), alerts)
+                   bool(user.must_change_password), alerts, codes_of(user))

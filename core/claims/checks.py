@@ -15,9 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from rapidfuzz import fuzz, utils
+
 from core.claims.statuses import PAYING
 from core.db import in_values
 from core.reference import BenefitRule
+from core.roster.cover import Period, cover_periods
 from core.text import fmt
 from models import Claim, ClaimStatus
 
@@ -39,15 +42,17 @@ class Verdict:
 
 @dataclass(frozen=True)
 class BenefitRules:
-    """What the ceiling, cover and beneficiary rules read: reference data and two settings."""
+    """What the ceiling, cover and beneficiary rules read: reference data and three settings."""
 
     benefits: Mapping[str, BenefitRule]
     reference_wage: int
     programme_start: dt.date
+    roster_required: bool = False  # check 4: a kpj not on the roster needs review
 
     @classmethod
     def of(cls, settings: Any, reference: Any) -> BenefitRules:
-        return cls(reference.benefits, settings.reference_wage, settings.programme_start)
+        return cls(reference.benefits, settings.reference_wage, settings.programme_start,
+                   settings.roster.required)
 
 
 class Other(NamedTuple):
@@ -73,27 +78,51 @@ class Lookups(Protocol):
     def same_case(self, claim: Any) -> list[Other]: ...
     def same_worker(self, claim: Any) -> list[Other]: ...
     def same_account(self, claim: Any) -> list[Other]: ...
+    def cover(self, claim: Any) -> Period | None: ...  # the kpj's roster period; None: not on the roster
 
 
-def payout_fingerprint(claim: Claim) -> str:
-    """What an approver signs off: amount and where the money goes."""
+def payee_name(claim: Any) -> str:
+    """The name the bank credits: the account holder a coordinator recorded, else BPJS's beneficiary.
+
+    Contract section 7 "Bank details": beneficiary_name is never overwritten; the instruction
+    carries the holder's name when one was recorded (a guardian's account for a child).
+    """
+    return getattr(claim, "account_holder_name", None) or claim.beneficiary_name
+
+
+def holder_looks_unrelated(claim: Any, threshold: int) -> bool:
+    """The recorded account holder's name is not like the beneficiary's (token set ratio under
+    `holder_name_similarity`): a guardian's account is fine, a stranger's is a warning sign."""
+    holder = getattr(claim, "account_holder_name", None)
+    if not holder:
+        return False
+    ratio = fuzz.token_set_ratio(holder, claim.beneficiary_name, processor=utils.default_process)
+    return ratio < threshold
+
+
+def payout_fingerprint(claim: Any) -> str:
+    """What an approver signs off: amount and where the money goes (the account and its holder)."""
     text = "|".join(str(v) for v in (claim.approved_amount, claim.bank_code, claim.account_no,
-                                     claim.beneficiary_name))
+                                     payee_name(claim)))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def evaluate(claim: Any, *, approval_threshold: int, instalment_benefits: frozenset[str],
              needs_four_eyes: bool = False, lookups: Lookups | None = None,
-             benefit_rules: BenefitRules | None = None) -> Verdict:
+             benefit_rules: BenefitRules | None = None, waived: Iterable[str] = ()) -> Verdict:
     """The status a claim should take now. `needs_four_eyes`: its bank details were changed by hand.
 
     `lookups` answers "which other claims share its case, worker, account" (default: the
     database, one claim at a time). Without `benefit_rules` the ceiling, cover and
     beneficiary-list rules are not checked (the death-to-the-worker rule always is).
+    `waived`: review reasons a coordinator cleared, with a written reason, for this revision;
+    a missing or bad account is never waived (the money could not arrive).
     """
     if claim.decision == "REJECTED":
         return Verdict(S.REJECTED, claim.decision_reason)
     problems = review_problems(claim, instalment_benefits, lookups or DbLookups(), benefit_rules)
+    account, waived = _account_problem(claim), frozenset(waived)
+    problems = [p for p in problems if p == account or p not in waived]
     if problems:
         return Verdict(S.NEEDS_REVIEW, "; ".join(problems))
     signed = claim.approved_fingerprint
@@ -115,12 +144,15 @@ def review_problems(claim: Any, instalment_benefits: frozenset[str], lookups: Lo
     if benefit_rules and rule:
         problems += filter(None, [_over_ceiling(claim, rule, benefit_rules.reference_wage)])
     problems += filter(None, [_dies_twice(claim, lookups), _paid_twice(claim, instalment_benefits, lookups)])
-    if benefit_rules and claim.accident_date < benefit_rules.programme_start:
-        problems.append(f"Aturan pertanggungan: kecelakaan tanggal {fmt.date(claim.accident_date)} sebelum "
-                        f"program mulai {fmt.date(benefit_rules.programme_start)}: tidak ditanggung, "
-                        f"periksa dengan BPJS")
+    if benefit_rules:
+        problems += filter(None, [_not_covered(claim, benefit_rules, lookups)])
     problems += filter(None, [_beneficiary_problem(claim, rule), _shared_account(claim, lookups)])
     return problems
+
+
+def account_problem(claim: Any) -> str | None:
+    """Check 7's account part alone: the one review reason a coordinator may not clear."""
+    return _account_problem(claim)
 
 
 def _account_problem(claim: Any) -> str | None:
@@ -144,6 +176,26 @@ def _over_ceiling(claim: Any, rule: BenefitRule, reference_wage: int) -> str | N
         return None
     return (f"Aturan batas manfaat: nilai {fmt.rupiah(claim.approved_amount)} di atas batas "
             f"{claim.benefit_type} {fmt.rupiah(ceiling)}: periksa nilai dengan BPJS")
+
+
+def _not_covered(claim: Any, rules: BenefitRules, lookups: Lookups) -> str | None:
+    """Check 4: the accident falls in the programme and in the worker's roster period (Mulai..Berakhir)."""
+    accident = claim.accident_date
+    if accident < rules.programme_start:
+        return (f"Aturan pertanggungan: kecelakaan tanggal {fmt.date(accident)} sebelum program mulai "
+                f"{fmt.date(rules.programme_start)}: tidak ditanggung, periksa dengan BPJS")
+    period = lookups.cover(claim)
+    if period is None:
+        if not rules.roster_required:
+            return None
+        return (f"Aturan pertanggungan: KPJ {claim.kpj} tidak ada di daftar peserta: periksa kepesertaan "
+                f"dengan BPJS atau perbarui daftar peserta")
+    start, end = period
+    if start <= accident and (end is None or accident <= end):
+        return None
+    until = fmt.date(end) if end else "sekarang"
+    return (f"Aturan pertanggungan: kecelakaan tanggal {fmt.date(accident)} di luar masa kepesertaan "
+            f"KPJ {claim.kpj} menurut daftar peserta ({fmt.date(start)} s.d. {until}): periksa dengan BPJS")
 
 
 def _dies_twice(claim: Any, lookups: Lookups) -> str | None:
@@ -223,6 +275,9 @@ class DbLookups:
                                                   Claim.bank_code == claim.bank_code)
         return _earliest(_rows(query), claim.claim_no)
 
+    def cover(self, claim: Any) -> Period | None:
+        return cover_periods([claim.kpj]).get(claim.kpj)
+
 
 @dataclass
 class ChunkLookups:
@@ -235,6 +290,7 @@ class ChunkLookups:
     by_case: dict[str, set[str]] = field(default_factory=dict)
     by_worker: dict[str, set[str]] = field(default_factory=dict)  # "nik:..." and "kpj:..." keys
     by_account: dict[tuple[str | None, str | None], set[str]] = field(default_factory=dict)
+    covers: dict[str, Period] = field(default_factory=dict)  # kpj -> roster period, one query a chunk
     _next: int = 1  # seq of the next claim of the chunk: after every claim the database held
 
     @classmethod
@@ -254,6 +310,7 @@ class ChunkLookups:
         for other in sorted(rows, key=lambda o: o.seq):
             out._put(other)
         out._next = max((o.seq for o in rows), default=0) + 1
+        out.covers = cover_periods({v["kpj"] for v in values})
         return out
 
     def add(self, values: Mapping[str, Any], status: str) -> None:
@@ -273,6 +330,9 @@ class ChunkLookups:
 
     def same_account(self, claim: Any) -> list[Other]:
         return self._find(self.by_account.get((claim.bank_code, claim.account_no), ()), claim.claim_no)
+
+    def cover(self, claim: Any) -> Period | None:
+        return self.covers.get(claim.kpj)
 
     def _find(self, claim_nos: Iterable[str], claim_no: str) -> list[Other]:
         return _earliest((self.claims[n] for n in claim_nos), claim_no)

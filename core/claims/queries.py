@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import JOIN, SQL, fn
 
+from core.alerts import open_alerts as unacknowledged
 from core.claims.statuses import UNPAID
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
@@ -84,9 +85,12 @@ class ClaimFilter:
     past_duty: bool = False  # only unpaid claims past the payment duty
     batch_id: str | None = None
     search: str = ""
+    # The kabupaten desk (contract section 8): None = the whole province. Set by `desk.scope.scoped`
+    # from the user's account, never from an address: `to_params`/`from_params` leave it out.
+    scope: tuple[str, ...] | None = None
 
     def is_empty(self) -> bool:
-        return self == ClaimFilter()
+        return self == ClaimFilter(scope=self.scope)
 
     def to_params(self) -> dict[str, str]:
         """URL query parameters (the inverse of `from_params`), empty values left out."""
@@ -133,7 +137,7 @@ def filtered(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None, 
 
 
 def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> list[Any]:
-    where: list[Any] = []
+    where: list[Any] = scope_conditions(f.scope)
     statuses = f.statuses
     if f.past_duty:
         statuses = tuple(s for s in (statuses or UNPAID) if s in UNPAID) or ("-",)
@@ -157,6 +161,11 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     return where
 
 
+def scope_conditions(scope: Sequence[str] | None) -> list[Any]:
+    """The kabupaten desk's condition (none for the whole province; an empty desk matches nothing)."""
+    return [] if scope is None else [Claim.kabupaten_code.in_(tuple(scope) or ("-",))]
+
+
 def search_condition(term: str) -> Any:
     """One box for claim number, case number, NIK, KPJ or name; the shape of the term picks the index.
 
@@ -164,6 +173,9 @@ def search_condition(term: str) -> Any:
     with a digit a claim or case number (exact, or a prefix); plain words search names.
     """
     term = term.strip()
+    digits = re.sub(r"[\s.\-]", "", term)  # a NIK as printed on a KTP: `5371 0115 0585 0001`
+    if digits.isdigit() and len(digits) in (11, 16):  # a NIK or a KPJ; other numbers stay as typed
+        term = digits
     if NIK_RE.fullmatch(term):
         return (Claim.nik == term) | (Claim.beneficiary_nik == term)
     if KPJ_RE.fullmatch(term):
@@ -227,6 +239,15 @@ class DutySummary:
 
 
 @dataclass(frozen=True)
+class KabupatenRow:
+    code: str
+    claims: int = 0
+    unpaid: int = 0
+    paid: int = 0
+    paid_amount: int = 0
+
+
+@dataclass(frozen=True)
 class Dashboard:
     by_status: dict[str, tuple[int, int]]  # status -> (count, Rupiah total)
     paid_by_kabupaten: list[tuple[str, int, int]]  # (code, count, total), largest total first
@@ -234,53 +255,68 @@ class Dashboard:
     last_runs: dict[str, JobRun | None]
     open_alert_count: int
     open_alerts: list[Alert]
+    # every kabupaten/kota asked for (all 22 of the reference, zero included), in that order
+    by_kabupaten: list[KabupatenRow] = field(default_factory=list)
 
 
 def dashboard(duty: Duty = Duty(), today: dt.date | None = None, alert_limit: int = 10,
-              job_ids: Sequence[str] = ()) -> Dashboard:
-    """`job_ids`: the job registry's, in its order (core does not import jobs)."""
+              job_ids: Sequence[str] = (), scope: Sequence[str] | None = None,
+              kabupaten: Sequence[str] = ()) -> Dashboard:
+    """`job_ids`: the job registry's, in its order (core does not import jobs). `scope`: the kabupaten
+    desk (None: the province). `kabupaten`: the codes to list in `by_kabupaten`, zero included (the
+    reference's 22; narrowed to the scope)."""
     alerts, alert_count = open_alerts(alert_limit)
-    by_status, paid = status_and_paid_by_kabupaten()
-    return Dashboard(by_status, paid, past_duty_summary(duty, today), last_runs(job_ids), alert_count,
-                     alerts)
+    by_status, paid, groups = _status_by_kabupaten(scope)
+    listed = [c for c in kabupaten if scope is None or c in scope]
+    return Dashboard(by_status, paid, past_duty_summary(duty, today, scope=scope), last_runs(job_ids),
+                     alert_count, alerts, _kabupaten_rows(listed, groups))
 
 
-def status_and_paid_by_kabupaten() -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int]]]:
-    """Count and Rupiah total per status (every status present), and of PAID per kabupaten.
-
-    One pass over the covering index (status, kabupaten_code, approved_amount) answers both:
-    at 1,000,000 claims that is the bulk of the dashboard's time, so it is read once.
-    """
-    query = (Claim.select(Claim.status, Claim.kabupaten_code, COUNT_ALL,
-                          fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
-             .group_by(Claim.status, Claim.kabupaten_code).tuples())
+def _status_by_kabupaten(scope: Sequence[str] | None):
+    """One pass over the covering index (status, kabupaten_code, approved_amount) answers the status
+    cards, the paid chart and the kabupaten table: at 1,000,000 claims that is the bulk of the
+    dashboard's time, so it is read once."""
+    query = Claim.select(Claim.status, Claim.kabupaten_code, COUNT_ALL,
+                         fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
+    if scope is not None:
+        query = query.where(*scope_conditions(scope))
+    query = query.group_by(Claim.status, Claim.kabupaten_code).tuples()
     by_status = dict.fromkeys(S.ALL, (0, 0))
     paid: list[tuple[str, int, int]] = []
+    groups: list[tuple[str, str, int, int]] = []
     for status, code, n, total in query:
         count, amount = by_status.get(status, (0, 0))
         by_status[status] = (count + int(n), amount + int(total))
+        groups.append((status, code, int(n), int(total)))
         if status == S.PAID:
             paid.append((code, int(n), int(total)))
-    return by_status, sorted(paid, key=lambda r: (-r[2], r[0]))
+    return by_status, sorted(paid, key=lambda r: (-r[2], r[0])), groups
 
 
-def status_summary() -> dict[str, tuple[int, int]]:
-    """Count and Rupiah total per status, every status present (zero when none)."""
-    return status_and_paid_by_kabupaten()[0]
+def _kabupaten_rows(codes: Sequence[str], groups: list[tuple[str, str, int, int]]) -> list[KabupatenRow]:
+    """One row per listed code, zero included: the unreached kabupaten must show, not vanish."""
+    sums: dict[str, list[int]] = {c: [0, 0, 0, 0] for c in codes}
+    for status, code, n, total in groups:
+        if code in sums:
+            row = sums[code]
+            row[0] += n
+            row[1] += n if status in UNPAID else 0
+            if status == S.PAID:
+                row[2] += n
+                row[3] += total
+    return [KabupatenRow(c, *sums[c]) for c in codes]
 
 
-def paid_by_kabupaten() -> list[tuple[str, int, int]]:
-    """(kabupaten code, count, Rupiah total) of PAID claims, largest total first."""
-    return status_and_paid_by_kabupaten()[1]
-
-
-def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: int = 5) -> DutySummary:
+def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: int = 5,
+                      scope: Sequence[str] | None = None) -> DutySummary:
     """Unpaid claims past their due date: count, Rupiah total and the `limit` longest overdue.
 
     The same condition as the queue's filter (`Duty.past`), so the numbers agree everywhere.
     """
     today = duty.today(today)
     where = duty.past(today)
+    if scope is not None:
+        where = where & scope_conditions(scope)[0]
     n, total = (Claim.select(COUNT_ALL, fn.COALESCE(fn.SUM(Claim.approved_amount), 0))
                 .where(where).tuples().get())
     oldest = list(Claim.select(Claim.id, Claim.claim_no, Claim.worker_name, Claim.approved_amount,
@@ -296,7 +332,7 @@ def last_runs(job_ids: Sequence[str]) -> dict[str, JobRun | None]:
 
 
 def open_alerts(limit: int = 10) -> tuple[list[Alert], int]:
-    return list(Alert.open().limit(limit)), Alert.open().count()
+    return list(unacknowledged().limit(limit)), unacknowledged().count()
 
 
 def open_alert_count() -> int:
@@ -315,13 +351,15 @@ class ClaimDetail:
     pending_change_by: str | None  # who proposed the bank details waiting for approval
 
 
-def claim_detail(claim_no: str) -> ClaimDetail | None:
+def claim_detail(claim_no: str, scope: Sequence[str] | None = None) -> ClaimDetail | None:
+    """The claim and its history. `scope`: the other claims of its case are listed within the desk only
+    (the claim itself is checked by the caller, `desk.scope`, which refuses rather than hides it)."""
     claim = Claim.get_or_none(Claim.claim_no == claim_no)
     if claim is None:
         return None
     case_claims = list(Claim.select(Claim.id, Claim.claim_no, Claim.benefit_type, Claim.approved_amount,
                                     Claim.status, Claim.received_at, Claim.paid_date, Claim.beneficiary_name)
-                       .where(Claim.case_no == claim.case_no, Claim.id != claim.id)
+                       .where(Claim.case_no == claim.case_no, Claim.id != claim.id, *scope_conditions(scope))
                        .order_by(Claim.received_at, Claim.id).dicts())
     events = list(ClaimEvent.select().where(ClaimEvent.claim == claim.id)
                   .order_by(ClaimEvent.at.desc(), ClaimEvent.id.desc()))

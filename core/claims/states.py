@@ -6,6 +6,11 @@ writes the claim's event in the same transaction. Events that do not move the st
 (a note, a revision applied in place, a flag) go through `record_event`. The batch jobs
 use the bulk forms: `transition_many` (bank_push), `create_claims` (intake of a BPJS file)
 and `mark_reported` (the BPJS payout status report). Status groups: `core.claims.statuses`.
+
+Every event is a link of the money events' hash chain (`core.audit_chain.MONEY`): `_insert_events`
+hashes the rows in Python and inserts them in bulk. Each writer locks the chain head FIRST in its
+transaction, before touching a claim, so on PostgreSQL no two writers hold a claim row and the
+head in opposite orders (deadlock); concurrent writers of events serialise on the head.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core.audit_chain import MONEY, link_rows, lock_head
 from core.claims.statuses import FINAL_OUTCOMES, FIRST
 from core.db import bulk_insert, in_values, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
@@ -83,6 +89,7 @@ def transition(claim: Claim, to_status: str, *, actor: str, action: str, reason:
     if to_status in FINAL_OUTCOMES:
         values["report_pending"] = True
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         updated = (Claim.update(**values)
                    .where(Claim.id == claim.id, Claim.status == from_status)
                    .execute())
@@ -110,6 +117,7 @@ def transition_many(claim_ids: list[int], from_status: str, to_status: str, *, a
         values["report_pending"] = True
     details = details or {}
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         for start in range(0, len(claim_ids), chunk):
             ids = claim_ids[start:start + chunk]
             updated = (Claim.update(**values)
@@ -117,7 +125,7 @@ def transition_many(claim_ids: list[int], from_status: str, to_status: str, *, a
                        .execute())
             if updated != len(ids):
                 raise ConcurrentChange(f"{len(ids) - updated} dari {len(ids)} klaim", from_status)
-            bulk_insert(ClaimEvent, [  # executemany: peewee's insert_many builds SQL per row
+            _insert_events([  # executemany/COPY: peewee's insert_many builds SQL per row
                 {"claim": cid, "at": now, "actor": actor, "action": action, "from_status": from_status,
                  "to_status": to_status, "reason": reason,
                  "details": _details_json(details.get(cid))}
@@ -141,6 +149,7 @@ def create_claim(to_status: str, *, actor: str, action: str = "RECEIVED", reason
         raise IllegalTransition(fields.get("claim_no", "?"), None, to_status)
     now = utcnow()
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         claim = Claim.create(status=to_status, status_changed_at=now, updated_at=now, **fields)
         _event(claim, actor, action, None, to_status, reason, details, now)
     return claim
@@ -166,8 +175,9 @@ def create_claims(rows: list[dict[str, Any]], *, actor: str, reasons: Sequence[s
     for row in rows:
         row["status_changed_at"] = row["updated_at"] = now
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         bulk_insert(Claim, rows)
-        bulk_insert(ClaimEvent, [
+        _insert_events([
             {"claim": row["id"], "at": now, "actor": actor, "action": action, "from_status": None,
              "to_status": row["status"], "reason": reason, "details": _details_json(detail)}
             for row, reason, detail in zip(rows, reasons, details, strict=True)])
@@ -184,6 +194,7 @@ def record_event(claim: Claim, *, actor: str, action: str, reason: str | None = 
         raise ValueError("record_event cannot change the status; use transition()")
     now = utcnow()
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         if changes:
             changes["updated_at"] = now
             updated = (Claim.update(**changes)
@@ -206,6 +217,7 @@ def mark_reported(reported: Sequence[tuple[Claim, str]], *, actor: str, file_nam
     still pending is marked. Call inside `write_tx()`, with the claims read in it.
     """
     with write_tx():
+        lock_head(MONEY)  # first: see the module's docstring
         for start in range(0, len(reported), chunk):
             part: dict[tuple[str, str], list[int]] = {}
             for claim, label in reported[start:start + chunk]:
@@ -213,9 +225,9 @@ def mark_reported(reported: Sequence[tuple[Claim, str]], *, actor: str, file_nam
             for (status, label), ids in part.items():
                 (Claim.update(report_pending=False, reported_status=label, reported_at=at)
                  .where(Claim.id.in_(ids), Claim.status == status,
-                        Claim.report_pending)  # the bare column, as in Claim.awaiting_report
+                        Claim.report_pending)  # the bare column, as in statuses.awaiting_report
                  .execute())
-        bulk_insert(ClaimEvent, [
+        _insert_events([
             {"claim": claim.id, "at": at, "actor": actor, "action": "REPORTED", "from_status": claim.status,
              "to_status": claim.status, "reason": None,
              "details": json.dumps({"file": file_name, "status": label})}
@@ -225,7 +237,15 @@ def mark_reported(reported: Sequence[tuple[Claim, str]], *, actor: str, file_nam
 
 def _event(claim: Claim, actor: str, action: str, from_status: str | None, to_status: str | None,
            reason: str | None, details: dict[str, Any] | None, at) -> ClaimEvent:
-    return ClaimEvent.create(
-        claim=claim, at=at, actor=actor, action=action, from_status=from_status,
-        to_status=to_status, reason=reason,
-        details=json.dumps(details, default=str, ensure_ascii=False) if details else None)
+    row = {"claim": claim.id, "at": at, "actor": actor, "action": action, "from_status": from_status,
+           "to_status": to_status, "reason": reason,
+           "details": json.dumps(details, default=str, ensure_ascii=False) if details else None}
+    _insert_events([row])
+    return ClaimEvent(**{**row, "claim": claim})
+
+
+def _insert_events(rows: list[dict[str, Any]]) -> None:
+    """Insert event rows as the money chain's next links (ids, prev_hash, hash set on the rows).
+    Call inside `write_tx()`, after `lock_head(MONEY)`."""
+    link_rows(MONEY, rows)
+    bulk_insert(ClaimEvent, rows)

@@ -7,7 +7,7 @@ from the transition table against it.
 
 from __future__ import annotations
 
-from models import ClaimStatus
+from models import Claim, ClaimStatus
 
 S = ClaimStatus
 
@@ -42,3 +42,12 @@ CORRECTABLE = frozenset({S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.ON_HOLD
 # A claim may be cancelled until it is at the bank or paid (a failed payout included).
 CANCELLABLE = frozenset({S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY, S.ON_HOLD, S.PAYOUT_FAILED,
                          S.REJECTED})
+
+
+def awaiting_report():
+    """Outcomes BPJS has not heard of (a changed one again), oldest first.
+
+    The bare column is the partial index's WHERE (`claim_report_pending`, models.py): written
+    `== True` the index could not serve it.
+    """
+    return Claim.select().where(Claim.report_pending).order_by(Claim.id)

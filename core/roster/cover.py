@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from core.db import in_values
+from core.roster.tables import Participant
+
 Period = tuple[dt.date, dt.date | None]  # roster Mulai, Berakhir (None: still covered)
 
 
@@ -13,4 +16,9 @@ def cover_periods(kpjs: Iterable[str]) -> dict[str, Period]:
 
     One query for a whole chunk of claims (intake checks 1,000 records at a time).
     """
-    return {}  # filled in with the roster table (issue 15)
+    wanted = {kpj for kpj in kpjs if kpj}
+    if not wanted:
+        return {}
+    query = (Participant.select(Participant.kpj, Participant.start, Participant.end)
+             .where(in_values(Participant.kpj, wanted)).tuples())
+    return {kpj: (start, end) for kpj, start, end in query}

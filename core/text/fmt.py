@@ -17,6 +17,9 @@ DEFAULT_ZONE = "Asia/Makassar"
 ZONE_NAMES = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
               "Asia/Jayapura": "WIT"}
 LOCALES = {"id": "id_ID", "en": "en_GB"}
+# Fixed here rather than taken from the locale data: babel's en_GB writes "Sept", its id "Agu".
+SHORT_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+SHORT_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def rupiah(amount: int | None) -> str:
@@ -41,9 +44,18 @@ def date(value: dt.date | None, lang: str = "id") -> str:
     return format_date(value, "d MMMM y", locale=LOCALES.get(lang, "id_ID"))
 
 
-def short_date(value: dt.date | None) -> str:
-    """`21/07/2025`, for dense tables."""
-    return "" if value is None else f"{value:%d/%m/%Y}"
+def short_date(value: dt.date | None, lang: str = "id") -> str:
+    """`10 Mar 2026` (id: `10 Agu 2026`, `10 Des 2026`), for tables: the one short date of every page.
+
+    A month's abbreviation, not `10/03/2026`: a number-only date is read month-first by anyone
+    used to `mm/dd/yyyy` and day-first by everyone else.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    months = SHORT_MONTHS_EN if lang == "en" else SHORT_MONTHS_ID
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 def to_local(utc: dt.datetime, zone: str = DEFAULT_ZONE) -> dt.datetime:
@@ -64,20 +76,27 @@ def local_midnight_utc(day: dt.date, zone: str = DEFAULT_ZONE) -> dt.datetime:
 
 
 def datetime(utc: dt.datetime | None, lang: str = "id", zone: str = DEFAULT_ZONE) -> str:
-    """`21 Juli 2025 09.15 WITA` (id) or `21 July 2025 09:15 WITA` (en)."""
+    """`10 Mar 2026 14.05 WITA` (id) or `10 Mar 2026 14:05 WITA` (en): every time people read."""
+    if utc is None:
+        return ""
+    return f"{short_datetime(utc, zone, lang)} {zone_name(zone)}"
+
+
+def short_datetime(utc: dt.datetime | None, zone: str = DEFAULT_ZONE, lang: str = "id") -> str:
+    """`10 Mar 2026 14.05`, for dense tables (the zone is in the column header)."""
     if utc is None:
         return ""
     local = to_local(utc, zone)
-    sep = "." if lang == "id" else ":"
-    return f"{date(local.date(), lang)} {local:%H}{sep}{local:%M} {zone_name(zone)}"
+    sep = ":" if lang == "en" else "."
+    return f"{short_date(local.date(), lang)} {local:%H}{sep}{local:%M}"
 
 
-def short_datetime(utc: dt.datetime | None, zone: str = DEFAULT_ZONE) -> str:
-    """`21/07/2025 09.15`, for dense tables (the zone is in the column header)."""
+def clock(utc: dt.datetime | None, zone: str = DEFAULT_ZONE, lang: str = "id") -> str:
+    """`14.05` (en `14:05`): a time of day in the zone, when the day is said elsewhere."""
     if utc is None:
         return ""
     local = to_local(utc, zone)
-    return f"{local:%d/%m/%Y %H.%M}"
+    return f"{local:%H}{':' if lang == 'en' else '.'}{local:%M}"
 
 
 def zone_name(zone: str = DEFAULT_ZONE) -> str:

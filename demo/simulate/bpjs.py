@@ -24,7 +24,7 @@ from core.files.layout import Layout, write_file
 from core.reference import Reference
 from core.settings import Settings
 from core.text import fmt
-from demo.data import FIRST_MEN, FIRST_WOMEN, SURNAMES, beneficiary_for, death_heir, nik
+from demo.people import FIRST_MEN, FIRST_WOMEN, SURNAMES, beneficiary_for, death_heir, nik
 
 WAGE = 1_000_000  # pekerja rentan are enrolled at the lowest declared income
 STATE_FILE = ".simulasi-bpjs.json"
@@ -48,7 +48,7 @@ def drop_verified_claims(settings: Settings, layout: Layout, reference: Referenc
     now = now or dt.datetime.now(dt.UTC)
     local_now = fmt.to_local(now, settings.timezone).replace(microsecond=0)
     state = _State.load(folder.parent / STATE_FILE)
-    gen = _Generator(rnd, reference, state, local_now.date(), settings.approval_threshold)
+    gen = _Generator(rnd, reference, state, local_now, settings.approval_threshold, settings.programme_start)
     records = gen.records(claims)
     bad = min(len(records), bad_records if bad_records is not None else max(1, len(records) // 25))
     name = layout.make_name(date=local_now.date(), seq=state.next_seq(local_now.date(), folder))
@@ -98,9 +98,10 @@ class _State:
 
 
 class _Generator:
-    def __init__(self, rnd: random.Random, reference: Reference, state: _State, today: dt.date,
-                 threshold: int):
-        self.rnd, self.state, self.today, self.threshold = rnd, state, today, threshold
+    def __init__(self, rnd: random.Random, reference: Reference, state: _State, now: dt.datetime,
+                 threshold: int, programme_start: dt.date):
+        self.rnd, self.state, self.threshold = rnd, state, threshold
+        self.now, self.today, self.start = now, now.date(), programme_start  # now: local (WITA), aware
         self.kabupaten = sorted(reference.codes("kabupaten"))
         self.occupations = sorted(reference.codes("occupation") - {"LAINNYA"})
         self.revisions = 0
@@ -128,7 +129,9 @@ class _Generator:
         self.state.data["cases"] += 1
         case_no = f"KSS-{self.today:%Y}-{self.state.data['cases']:07d}"
         worker = self._person()
-        accident = self.today - dt.timedelta(days=rnd.randint(7, 200))
+        # Covered (check 4): not before the programme started, and days before BPJS verified it.
+        accident = max(self.start, self.today - dt.timedelta(days=rnd.randint(7, 200)))
+        accident = min(accident, self.today - dt.timedelta(days=4))
         kind = rnd.choices(("stmb", "cacat", "meninggal", "jkm", "biaya"), (40, 10, 15, 15, 20))[0]
         heir = death_heir(worker, rnd)
         payments: list[tuple[str, int]] = []
@@ -137,7 +140,8 @@ class _Generator:
         elif kind == "cacat":
             payments = [("JKK_CACAT", 56 * WAGE * rnd.choice((100, 50, 30, 10)) // 100)]
         elif kind == "meninggal":
-            payments = [("JKK_MENINGGAL", 48 * WAGE + 12_000_000), ("JKK_PEMAKAMAN", 10_000_000)]
+            payments = [("JKK_MENINGGAL", 48 * WAGE), ("JKK_SANTUNAN_BERKALA", 12_000_000),
+                        ("JKK_PEMAKAMAN", 10_000_000)]
             payments += [("BEASISWA", rnd.choice((1_500_000, 2_000_000, 3_000_000, 12_000_000)))
                          for _ in range(rnd.randint(0, 2))]
         elif kind == "jkm":
@@ -170,8 +174,8 @@ class _Generator:
         return record
 
     def _verified_at(self) -> dt.datetime:
-        base = dt.datetime.combine(self.today, dt.time(8), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        return base - dt.timedelta(hours=self.rnd.randint(1, 60))
+        """Before the file that carries it is written (never after its `created_at`)."""
+        return self.now - dt.timedelta(hours=self.rnd.randint(1, 60), minutes=self.rnd.randint(0, 59))
 
     def _person(self) -> dict[str, str]:
         rnd = self.rnd

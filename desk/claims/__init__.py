@@ -11,6 +11,7 @@ from desk.claims.act import (
     approve,
     cancel,
     clear_flag,
+    clear_review,
     correct_bank_details,
     hold,
     perform,
@@ -33,4 +34,5 @@ from desk.claims.steps import Move, Outcome, Preview, Step
 
 __all__ = ["BULK_ACTIONS", "CLAIM_ACTIONS", "EVENT_ACTION", "REASON_OPTIONAL", "BankDetails", "ClaimAction",
            "Move", "Outcome", "Preview", "Rules", "Step", "Target", "add_note", "approve", "available",
-           "cancel", "clear_flag", "correct_bank_details", "hold", "perform", "preview", "release", "resend"]
+           "cancel", "clear_flag", "clear_review", "correct_bank_details", "hold", "perform", "preview",
+           "release", "resend"]

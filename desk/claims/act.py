@@ -91,6 +91,11 @@ def clear_flag(claim_id: int, *, by: str, reason: str, rules: Rules) -> Outcome:
     return perform(Action.CLEAR_FLAG, [claim_id], by=by, rules=rules, reason=reason)
 
 
+def clear_review(claim_id: int, *, by: str, reason: str, rules: Rules) -> Outcome:
+    """Overrule the pre-payout checks that stopped the claim, with a written reason (contract section 7)."""
+    return perform(Action.CLEAR_REVIEW, [claim_id], by=by, rules=rules, reason=reason)
+
+
 def _check_input(action: Action, target: Target, reason: str | None, bank: BankDetails | None,
                  reason_required: bool = True) -> str | None:
     if (isinstance(target, ClaimFilter) or len(target) != 1) and action not in BULK_ACTIONS:

@@ -9,17 +9,25 @@ exactly where the action would do something.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from core.claims.checks import Verdict, evaluate, payout_fingerprint
+from core.claims.checks import (
+    DbLookups,
+    Verdict,
+    account_problem,
+    evaluate,
+    payout_fingerprint,
+    review_problems,
+)
 from core.claims.queries import ClaimFilter, count_and_total, filtered
 from core.claims.states import can_transition
 from core.claims.statuses import CANCELLABLE, CORRECTABLE, HOLDABLE
 from core.text import i18n
-from desk.claims.actions import CLAIM_ACTIONS, Rules, Target
+from desk.claims.actions import CLAIM_ACTIONS, REVIEW_CLEARED, Rules, Target
 from desk.claims.bank_details import (
     PENDING_CLEARED,
     BankDetails,
@@ -30,7 +38,8 @@ from desk.claims.bank_details import (
 from desk.claims.steps import Preview, Step, step
 from desk.permissions import Action
 from desk.refusal import Refused
-from models import Claim, ClaimStatus, PayoutInstruction, User
+from desk.scope import ensure_in_scope, scoped
+from models import Claim, ClaimEvent, ClaimStatus, PayoutInstruction, User
 
 S = ClaimStatus
 BULK_LIMIT = 20_000  # claims per bulk action; a larger selection must be narrowed first
@@ -58,7 +67,7 @@ def plan(action: Action, target: Target, ask: Ask) -> Preview:
     steps: list[Step] = []
     skipped: Counter[str] = Counter()
     planner = PLANNERS[action]
-    for claim in _claims(target, ask.rules, skipped):
+    for claim in _claims(target, ask.rules, skipped, ask.user):
         result = planner.plan(claim, ask) if planner.applies(claim) else planner.skip_key
         if isinstance(result, str):
             skipped[result] += 1
@@ -73,9 +82,15 @@ def available(claim: Claim) -> list[Action]:
     return [action for action in CLAIM_ACTIONS if PLANNERS[action].applies(claim)]
 
 
-def _claims(target: Target, rules: Rules, skipped: Counter[str], chunk: int = 1000) -> Iterator[Claim]:
-    """The target's claims in id order, read in chunks so 20,000 claims stay light."""
+def _claims(target: Target, rules: Rules, skipped: Counter[str], user: User,
+            chunk: int = 1000) -> Iterator[Claim]:
+    """The target's claims in id order, read in chunks so 20,000 claims stay light.
+
+    Kabupaten desks (section 8): a filter is narrowed to the acting user's desk, and a claim named
+    by id in another kabupaten refuses the whole action (desk.scope), before anything is written.
+    """
     if isinstance(target, ClaimFilter):
+        target = scoped(user, target)
         n, total = count_and_total(target, rules.duty)
         if n > BULK_LIMIT:
             raise Refused("action.error.too_many", count=n, total=total, limit=BULK_LIMIT)
@@ -88,6 +103,7 @@ def _claims(target: Target, rules: Rules, skipped: Counter[str], chunk: int = 10
         for start in range(0, len(ids), chunk):
             for claim in Claim.select().where(Claim.id.in_(ids[start:start + chunk])).order_by(Claim.id):
                 found += 1
+                ensure_in_scope(user, claim.kabupaten_code, claim.claim_no)
                 yield claim
         if found < len(ids):
             skipped["action.skip.not_found"] += len(ids) - found
@@ -103,23 +119,62 @@ def _claims(target: Target, rules: Rules, skipped: Counter[str], chunk: int = 10
 
 # -- what each action does to a claim it applies to ------------------------------------------
 
-def _checked(claim: Claim, ask: Ask, **changes: Any) -> Step | str:
-    """Release and resend run the pre-payout checks again: the claim goes where they send it.
+def _verdict(claim: Claim, ask: Ask, waived: frozenset[str] | None = None) -> Verdict:
+    """The pre-payout checks of contract section 7, as at intake (ceilings, cover, beneficiaries,
+    the other claims from the database), less the reasons a coordinator cleared for this revision."""
+    rules = ask.rules
+    return evaluate(claim, approval_threshold=rules.approval_threshold,
+                    instalment_benefits=rules.instalment_benefits, benefit_rules=rules.benefit_rules,
+                    waived=cleared_reasons(claim) if waived is None else waived)
 
-    A pending bank-detail correction sends it to approval first (four eyes).
-    """
+
+def cleared_reasons(claim: Claim) -> frozenset[str]:
+    """The review reasons a coordinator cleared on the claim's current revision (none after a new one:
+    BPJS's revision is checked afresh, contract section 7)."""
+    last = (ClaimEvent.select(ClaimEvent.details)
+            .where(ClaimEvent.claim == claim.id, ClaimEvent.action == REVIEW_CLEARED)
+            .order_by(ClaimEvent.id.desc()).first())
+    details = json.loads(last.details) if last and last.details else {}
+    if details.get("revision") != claim.revision:
+        return frozenset()
+    return frozenset(details.get("cleared", ()))
+
+
+def _checked(claim: Claim, ask: Ask, *, waived: frozenset[str] | None = None, **changes: Any) -> Step | str:
+    """Release, resend and a cleared review run the pre-payout checks again: the claim goes where they
+    send it. A pending bank-detail correction sends it to approval first (four eyes)."""
     if has_pending(claim):
         verdict = Verdict(S.AWAITING_APPROVAL, i18n.t("action.note.pending_change", "id"))
     else:
-        verdict = evaluate(claim, approval_threshold=ask.rules.approval_threshold,
-                           instalment_benefits=ask.rules.instalment_benefits)
+        verdict = _verdict(claim, ask, waived)
     if not can_transition(claim.status, verdict.status):
         return "action.skip.not_allowed"
     return step(claim, verdict.status, verdict, review_reason=verdict.reason, **changes)
 
 
+def _clear_review(claim: Claim, ask: Ask) -> Step | str:
+    """A coordinator overrules the checks that stopped the claim, with a written reason (contract
+    section 7). The cleared reasons are kept in the event, for this revision only; a missing or bad
+    account cannot be cleared (it needs a bank-detail correction)."""
+    if account_problem(claim):
+        return "action.skip.account_problem"
+    problems = review_problems(claim, ask.rules.instalment_benefits, DbLookups(), ask.rules.benefit_rules)
+    cleared = frozenset(problems) | cleared_reasons(claim)
+    result = _checked(claim, ask, waived=cleared)
+    if isinstance(result, str):
+        return result
+    # The event keeps what was cleared and the review reason it replaces: the history shows both.
+    details = (("cleared", tuple(sorted(cleared))), ("review_reason", claim.review_reason),
+               ("revision", claim.revision))
+    return replace(result, details=details)
+
+
 def _approve(claim: Claim, ask: Ask) -> Step | str:
-    """Approve as the claim will be paid (a pending correction applied), fingerprinted for the bank push."""
+    """Approve as the claim will be paid (a pending correction applied), fingerprinted for the bank push.
+
+    The approved claim passes the pre-payout checks again: one that now breaks a rule of
+    contract section 7 goes to NEEDS_REVIEW, not READY.
+    """
     if claim.pending_change_by_id == ask.user.id:
         return "action.skip.own_change"  # four eyes: nobody approves their own bank-detail change
     changes = approved_changes(claim)
@@ -127,8 +182,7 @@ def _approve(claim: Claim, ask: Ask) -> Step | str:
     approved = Claim(**{**claim.__data__, **applied})  # the claim as it will be, to check and fingerprint
     fingerprint = payout_fingerprint(approved)
     approved.approved_fingerprint = fingerprint
-    verdict = evaluate(approved, approval_threshold=ask.rules.approval_threshold,
-                       instalment_benefits=ask.rules.instalment_benefits)
+    verdict = _verdict(approved, ask)
     if not can_transition(claim.status, verdict.status):
         return "action.skip.not_allowed"
     return step(claim, verdict.status, verdict, approved_by=ask.user.username,
@@ -148,6 +202,8 @@ PLANNERS: dict[Action, Planner] = {
                                  lambda claim, ask: plan_correction(claim, ask.user, ask.bank)),
     Action.APPROVE: Planner(_in(frozenset({S.AWAITING_APPROVAL})), "action.skip.not_awaiting", _approve),
     Action.RESEND: Planner(_in(frozenset({S.PAYOUT_FAILED})), "action.skip.not_failed", _checked),
+    Action.CLEAR_REVIEW: Planner(_in(frozenset({S.NEEDS_REVIEW})), "action.skip.not_in_review",
+                                 _clear_review),
     Action.CANCEL: Planner(_in(CANCELLABLE), "action.skip.not_cancellable",
                            lambda claim, ask: step(claim, S.CANCELLED, hold_reason=ask.reason,
                                                    **PENDING_CLEARED)),

@@ -4,7 +4,7 @@ User actions are `AuditLog` rows (a job run started by a person is one of them, 
 Runs nobody started (the schedule, automatic retries) are not audit rows: they are
 `JobRun` rows, merged in here as JOB_RUN by `SYSTEM`, so the page answers "what happened
 when" in one list. Paged on the server with LIMIT/OFFSET over the union, newest first.
-`verify_audit_chain` is the page's "Periksa rantai": the walk of the audit hash chain.
+`verify_audit_chain` is the page's "Periksa rantai": the walk of the audit and money hash chains.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import SQL, fn
 
-from core.audit_chain import ChainReport, verify_chain
+from core.audit_chain import ChainReport, verify_chains
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc
 from models import AuditLog, JobRun
 
@@ -55,9 +55,10 @@ def audit_choices() -> tuple[list[str], list[str]]:
     return users, sorted(actions)
 
 
-def verify_audit_chain() -> ChainReport:
-    """Walk the audit hash chain (read only): the first broken link, or how many rows hold."""
-    return verify_chain()
+def verify_audit_chain() -> list[ChainReport]:
+    """Walk the audit log's and the money events' hash chains (read only): per chain, the first
+    broken link or how many rows hold."""
+    return verify_chains()
 
 
 def _actions(f: AuditFilter):

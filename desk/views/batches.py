@@ -4,6 +4,10 @@ A batch's counters come from its instructions grouped by result (SENT = awaiting
 SUCCESS = paid, FAILED, RETURNED), one grouped query per page of batches. "Overdue" is the
 rule of the overdue watch (`jobs.watch`): delivered, some instruction still unanswered,
 `overdue_results_hours` after delivery.
+
+Kabupaten desks (section 8, `scope`: the user's codes, None for the province): a desk sees the
+batches that hold a claim of its kabupaten/kota, and in them only those claims: counters, totals
+and the instruction list are of its claims; a batch with none of them is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Any
 
 from peewee import fn
 
+from core.claims.queries import scope_conditions
+from desk.refusal import Refused
 from models import BatchFile, BatchStatus, Claim, InstructionStatus, PayoutBatch, PayoutInstruction, utcnow
 
 R = InstructionStatus
@@ -31,10 +37,12 @@ class Overdue:
         return (self.now or utcnow()) - dt.timedelta(hours=self.hours)
 
 
-def batches_page(overdue: Overdue, *, page: int = 1, per_page: int = 25,
-                 overdue_only: bool = False) -> tuple[list[dict[str, Any]], int]:
+def batches_page(overdue: Overdue, *, page: int = 1, per_page: int = 25, overdue_only: bool = False,
+                 scope: tuple[str, ...] | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of batches, newest first, each with its counters and overdue flag."""
     query = PayoutBatch.select()
+    if scope is not None:
+        query = query.where(PayoutBatch.id.in_(_scoped_instructions(scope).select(PayoutInstruction.batch)))
     if overdue_only:
         awaiting = (PayoutInstruction.select(PayoutInstruction.batch)
                     .where(PayoutInstruction.result_status == R.SENT))
@@ -43,8 +51,8 @@ def batches_page(overdue: Overdue, *, page: int = 1, per_page: int = 25,
     total = query.count()
     batches = list(query.order_by(PayoutBatch.created_at.desc(), PayoutBatch.id.desc()).paginate(max(1, page),
                                                                                                   per_page))
-    counters = _counters([b.id for b in batches])
-    return [batch_row(b, counters.get(b.id, {}), overdue) for b in batches], total
+    counters = _counters([b.id for b in batches], scope)
+    return [batch_row(b, counters.get(b.id, {}), overdue, scope) for b in batches], total
 
 
 @dataclass
@@ -53,10 +61,13 @@ class BatchDetail:
     files: list[dict[str, Any]]
 
 
-def batch_detail(batch_id: str, overdue: Overdue) -> BatchDetail | None:
+def batch_detail(batch_id: str, overdue: Overdue, scope: tuple[str, ...] | None = None) -> BatchDetail | None:
     batch = PayoutBatch.get_or_none(PayoutBatch.batch_id == batch_id)
     if batch is None:
         return None
+    mine = None if scope is None else _scoped_instructions(scope).where(PayoutInstruction.batch == batch.id)
+    if mine is not None and not mine.exists():
+        raise Refused("scope.batch_refused", batch_id=batch_id, desk=", ".join(scope))
     settled = PayoutInstruction.select(PayoutInstruction.result_file).where(
         PayoutInstruction.batch == batch.id, PayoutInstruction.result_file.is_null(False))
     answers = (BatchFile.file_type == "PAYOUT_RESULT") & (
@@ -65,11 +76,12 @@ def batch_detail(batch_id: str, overdue: Overdue) -> BatchDetail | None:
                               BatchFile.status, BatchFile.record_count, BatchFile.control_total,
                               BatchFile.created_at, BatchFile.delivered_at)
              .where((BatchFile.id == batch.file_id) | answers).order_by(BatchFile.id).dicts())
-    return BatchDetail(batch_row(batch, _counters([batch.id]).get(batch.id, {}), overdue), list(files))
+    return BatchDetail(batch_row(batch, _counters([batch.id], scope).get(batch.id, {}), overdue, scope),
+                       list(files))
 
 
-def instructions_page(batch_id: str, *, result: str | None = None, page: int = 1,
-                      per_page: int = 25) -> tuple[list[dict[str, Any]], int]:
+def instructions_page(batch_id: str, *, result: str | None = None, page: int = 1, per_page: int = 25,
+                      scope: tuple[str, ...] | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of a batch's instructions with their claim and result, in file order."""
     query = (PayoutInstruction
              .select(PayoutInstruction.instruction_id, PayoutInstruction.beneficiary_name,
@@ -79,7 +91,7 @@ def instructions_page(batch_id: str, *, result: str | None = None, page: int = 1
                      PayoutInstruction.failure_reason, PayoutInstruction.line_no, Claim.claim_no,
                      Claim.status.alias("claim_status"))
              .join(PayoutBatch).switch(PayoutInstruction).join(Claim)
-             .where(PayoutBatch.batch_id == batch_id))
+             .where(PayoutBatch.batch_id == batch_id, *scope_conditions(scope)))
     if result:
         query = query.where(PayoutInstruction.result_status == result)
     total = query.count()
@@ -87,11 +99,13 @@ def instructions_page(batch_id: str, *, result: str | None = None, page: int = 1
     return list(rows.dicts()), total
 
 
-def batch_row(batch: PayoutBatch, counters: dict[str, tuple[int, int]], overdue: Overdue) -> dict[str, Any]:
+def batch_row(batch: PayoutBatch, counters: dict[str, tuple[int, int]], overdue: Overdue,
+              scope: tuple[str, ...] | None = None) -> dict[str, Any]:
+    instructed = (batch.instruction_count, batch.total_amount) if scope is None else (
+        sum(n for n, _ in counters.values()), sum(t for _, t in counters.values()))  # the desk's claims only
     row: dict[str, Any] = {"id": batch.id, "batch_id": batch.batch_id, "status": batch.status,
                            "created_at": batch.created_at, "delivered_at": batch.delivered_at,
-                           "completed_at": batch.completed_at,
-                           "instructed": (batch.instruction_count, batch.total_amount)}
+                           "completed_at": batch.completed_at, "instructed": instructed}
     for name in RESULT_COUNTERS.values():
         row[name] = counters.get(name, (0, 0))
     row["overdue"] = bool(batch.status == BatchStatus.DELIVERED and batch.delivered_at is not None
@@ -99,13 +113,21 @@ def batch_row(batch: PayoutBatch, counters: dict[str, tuple[int, int]], overdue:
     return row
 
 
-def _counters(batch_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+def _scoped_instructions(scope: tuple[str, ...]):
+    """The instructions of the desk's claims (join Claim: the kabupaten is the claim's)."""
+    return PayoutInstruction.select(PayoutInstruction.id).join(Claim).where(*scope_conditions(scope))
+
+
+def _counters(batch_ids: list[int], scope: tuple[str, ...] | None = None
+              ) -> dict[int, dict[str, tuple[int, int]]]:
     if not batch_ids:
         return {}
-    rows = (PayoutInstruction
-            .select(PayoutInstruction.batch, PayoutInstruction.result_status, fn.COUNT(PayoutInstruction.id),
-                    fn.COALESCE(fn.SUM(PayoutInstruction.amount), 0))
-            .where(PayoutInstruction.batch.in_(batch_ids))
+    amount = fn.COALESCE(fn.SUM(PayoutInstruction.amount), 0)
+    query = PayoutInstruction.select(PayoutInstruction.batch, PayoutInstruction.result_status,
+                                     fn.COUNT(PayoutInstruction.id), amount)
+    if scope is not None:
+        query = query.join(Claim).where(*scope_conditions(scope))
+    rows = (query.where(PayoutInstruction.batch.in_(batch_ids))
             .group_by(PayoutInstruction.batch, PayoutInstruction.result_status).tuples())
     out: dict[int, dict[str, tuple[int, int]]] = {}
     for batch_id, status, count, total in rows:

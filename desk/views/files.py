@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desk.files import PULL_JOBS, replacement_of
+from desk.files import PULL_JOBS
+from desk.handled import HANDLED_FILE_STATUSES
+from desk.views.jobs import failure_condition
+from jobs.failed_files import replacement_of
 from models import BatchFile, FileStatus, JobRun, PayoutBatch, PayoutInstruction, RecordError
 
 FILE_COLUMNS = (BatchFile.id, BatchFile.direction, BatchFile.partner, BatchFile.file_type, BatchFile.name,
                 BatchFile.status, BatchFile.record_count, BatchFile.control_total, BatchFile.error_count,
-                BatchFile.sha256, BatchFile.created_at, BatchFile.processed_at, BatchFile.delivered_at)
+                BatchFile.sha256, BatchFile.created_at, BatchFile.processed_at, BatchFile.delivered_at,
+                BatchFile.handled_at, BatchFile.handled_by, BatchFile.handled_note)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class FileFilter:
     direction: str | None = None  # IN / OUT
     status: str | None = None
     search: str = ""  # part of the file name
+    failures: str | None = None  # OPEN: rejected, not marked handled; HANDLED: marked (desk/handled.py)
 
 
 def files_page(f: FileFilter, *, page: int = 1, per_page: int = 25) -> tuple[list[dict[str, Any]], int]:
@@ -41,6 +46,9 @@ def files_page(f: FileFilter, *, page: int = 1, per_page: int = 25) -> tuple[lis
         where.append(BatchFile.status.in_(statuses))
     if f.search:
         where.append(BatchFile.name.contains(f.search.strip()))
+    failures = failure_condition(BatchFile, f.failures, BatchFile.status.in_(HANDLED_FILE_STATUSES))
+    if failures is not None:
+        where.append(failures)
     if where:
         query = query.where(*where)
     total = query.count()
@@ -95,7 +103,8 @@ def file_row(row: dict[str, Any]) -> dict[str, Any]:
     """A file's row as the pages use it: sent files get their delivery time as `at`."""
     out = {key: row.get(key) for key in ("id", "direction", "partner", "file_type", "name", "status",
                                           "record_count", "control_total", "error_count", "sha256",
-                                          "created_at", "processed_at", "delivered_at")}
+                                          "created_at", "processed_at", "delivered_at", "handled_at",
+                                          "handled_by", "handled_note")}
     out["status_key"] = FileStatus.WRITTEN if row.get("status") == FileStatus.RECORDED else row.get("status")
     out["at"] = row.get("created_at") if row.get("direction") == "IN" else row.get("delivered_at")
     return out

@@ -93,6 +93,20 @@ class RunFilter:
     outcome: str | None = None
     trigger: str | None = None
     cause: str | None = None
+    failures: str | None = None  # OPEN: failed, not marked handled; HANDLED: marked (desk/handled.py)
+
+
+OPEN, HANDLED = "open", "handled"  # the two kinds of failure the pages keep apart
+
+
+def failure_condition(model: Any, failures: str | None, failed: Any) -> Any:
+    """OPEN: `failed` and not marked handled; HANDLED: marked handled; None: no condition.
+    Shared by the run and file lists (a run's failure is FAILED, a file's is REJECTED)."""
+    if failures == OPEN:
+        return failed & model.handled_at.is_null()
+    if failures == HANDLED:
+        return model.handled_at.is_null(False)
+    return None
 
 
 def runs_page(f: RunFilter, *, page: int = 1, per_page: int = 25, sort_by: str = "started_at",
@@ -102,7 +116,8 @@ def runs_page(f: RunFilter, *, page: int = 1, per_page: int = 25, sort_by: str =
              .join(User, JOIN.LEFT_OUTER, on=(JobRun.user == User.id)))
     where = [c for c in (
         JobRun.job == f.job if f.job else None, JobRun.outcome == f.outcome if f.outcome else None,
-        JobRun.trigger == f.trigger if f.trigger else None, _cause_condition(f.cause)) if c is not None]
+        JobRun.trigger == f.trigger if f.trigger else None, _cause_condition(f.cause),
+        failure_condition(JobRun, f.failures, JobRun.outcome == RunOutcome.FAILED)) if c is not None]
     if where:
         query = query.where(*where)
     total = query.count()
@@ -177,7 +192,8 @@ def run_row(run: JobRun, username: str | None) -> dict[str, Any]:
     return {"id": run.id, "job": run.job, "trigger": run.trigger, "user": username, "attempt": run.attempt,
             "retry_of": run.retry_of_id, "started_at": run.started_at, "finished_at": finished,
             "seconds": seconds, "outcome": run.outcome, "counts": _counts(run.counts),
-            "error_cause": run.error_cause, "error": run.error}
+            "error_cause": run.error_cause, "error": run.error, "handled_at": run.handled_at,
+            "handled_by": run.handled_by, "handled_note": run.handled_note}
 
 
 def _cause_condition(cause: str | None) -> Any:

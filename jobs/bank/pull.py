@@ -1,4 +1,4 @@
-"""bank_pull: fetch PAYOUT_RESULT files from Bank NTT and reconcile them.
+"""bank_pull: fetch PAYOUT_RESULT files from Bank NTT and reconcile them; then its statements.
 
 The file handling is `jobs.incoming`; matching results to instructions and claims is
 `core.claims.reconcile`. A file answering a batch we never sent is rejected whole.
@@ -11,6 +11,7 @@ from typing import Any
 
 from core.claims.reconcile import Reconciler
 from core.context import AppContext
+from jobs.bank.statement import pull_statements
 from jobs.incoming import ChunkReport, Inbound, pull_files
 from jobs.registry import get_job
 from jobs.result import JobResult
@@ -48,5 +49,9 @@ INBOUND = Inbound(job=SPEC.id, partner=SPEC.partner, file_type=SPEC.file_type, a
 
 
 def pull_payout_results(ctx: AppContext, log: logging.Logger) -> JobResult:
-    """Download, check and reconcile every new PAYOUT_RESULT file (spec 3.3)."""
-    return pull_files(ctx, log, INBOUND)
+    """Download, check and reconcile every new PAYOUT_RESULT file (spec 3.3), then import the
+    account statements waiting beside them (section 10): after the results, so that a debit or a
+    return is matched against what the bank said of the transfer."""
+    result = pull_files(ctx, log, INBOUND)
+    pull_statements(ctx, log, result)
+    return result

@@ -7,6 +7,19 @@
    refuses), give each a new instruction id, record the batch, its file and its lines,
    and move the claims READY -> INSTRUCTED.
 3. Write, upload, mark delivered (`jobs.outgoing`).
+
+A batch holds at most BATCH_CLAIMS claims; more READY claims go out as several batches in one
+run, each recorded in its own transaction (step 2) and delivered before the next is taken.
+On SQLite one writer holds the database at a time: a single 1,000,000-claim transaction held
+it for a minute, so a job started meanwhile died "database is locked" and a web login stalled
+(hardening finding 5). A crash between two batches loses nothing: the recorded one is
+delivered by the next run (step 1), the rest are still READY.
+
+Available balance (contract section 10): once a statement of the programme account is known,
+the batch must fit in its last closing balance less what was instructed and not yet debited
+(core/statements/queries.py). A batch that does not fit is not recorded: its claims stay
+READY and an alert says by how much the account falls short. Without any statement the
+batch goes as before, and the run log says the balance is unknown.
 """
 
 from __future__ import annotations
@@ -15,12 +28,15 @@ import logging
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from core.claims.checks import payout_fingerprint
+from core.alerts import raise_alert
+from core.claims.checks import payee_name, payout_fingerprint
 from core.claims.states import transition_many
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
 from core.files.layout import BadValue
+from core.statements.queries import available_balance
 from core.text import fmt
+from core.text.i18n import t
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
 from jobs.registry import get_job
@@ -43,6 +59,7 @@ from models import (
 S = ClaimStatus
 ACTOR = "job:bank_push"
 REMARK_LENGTH = 35
+BATCH_CLAIMS = 25_000  # claims per batch: a second or two of write lock each (benchmarks/cycle.py)
 
 
 def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
@@ -53,14 +70,16 @@ def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
             log.info("Menyelesaikan batch %s yang belum terkirim (%s)", batch_file.file_id, batch_file.status)
             deliver(ctx, log, OUTBOUND, batch_file, sftp)
             result.add("resent_batches")
-        if not Claim.ready_for_payout().exists():
+        if not Claim.select().where(Claim.status == S.READY).exists():
             log.info("Tidak ada klaim Siap Dibayar: tidak ada berkas baru")
             return result
         sftp.connect()  # connect before moving any claim
-        batch_file = record_batch(ctx, log, result)
-        if batch_file is not None:
-            crashpoints.hit("bank_push.after_record")
-            deliver(ctx, log, OUTBOUND, batch_file, sftp)
+        after: int | None = 0
+        while after is not None:
+            batch_file, after = record_batch(ctx, log, result, after=after)
+            if batch_file is not None:
+                crashpoints.hit("bank_push.after_record")
+                deliver(ctx, log, OUTBOUND, batch_file, sftp)
     return result
 
 
@@ -69,23 +88,40 @@ class _Ready(NamedTuple):
     claim_no: str
     benefit_type: str
     beneficiary_name: str
+    account_holder_name: str | None  # set when the account is not the beneficiary's (contract 7)
     bank_code: str | None
     account_no: str | None
     approved_amount: int
     approved_fingerprint: str | None
 
 
-def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult) -> BatchFile | None:
-    """Record a new batch of the READY claims (one transaction); None when none may go."""
+def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult, *,
+                 after: int = 0) -> tuple[BatchFile | None, int | None]:
+    """Record a batch of the next BATCH_CLAIMS READY claims with an id above `after` (one
+    transaction). Returns the batch's file (None when none of them may go) and the id to go on
+    after (None: no READY claim left, or the programme account cannot cover more)."""
+    short: dict[str, Any] = {}
+    batch_file, following = _record_batch(ctx, log, result, short, after)
+    if short:  # after the transaction: the alert (and its e-mail) never holds the write lock
+        raise_alert("insufficient_balance",
+                    t("statement.balance_short.subject", shortfall=short["shortfall"]),
+                    t("statement.balance_short", **short), alerts=ctx.settings.alerts)
+        return batch_file, None
+    return batch_file, following
+
+
+def _record_batch(ctx: AppContext, log: logging.Logger, result: JobResult,
+                  short: dict[str, Any], after: int) -> tuple[BatchFile | None, int | None]:
     layout = ctx.layouts["PAYOUT_INSTRUCTION"]
     with write_tx():
         query = (Claim.select(*[getattr(Claim, f) for f in _Ready._fields])
-                 .where(Claim.status == S.READY).order_by(Claim.id))
+                 .where(Claim.status == S.READY, Claim.id > after).order_by(Claim.id).limit(BATCH_CLAIMS))
         if is_postgres():
             query = query.for_update()
         # The driver's rows as they are (str and int): peewee's per-row conversion of 100k
         # rows cost more than the query.
         ready = list(map(_Ready._make, db.execute_sql(*query.sql())))
+        following = ready[-1].id if len(ready) == BATCH_CLAIMS else None
         held = _held_back(ctx, ready)
         for (status, reason), ids in held.items():
             transition_many(ids, S.READY, status, actor=ACTOR, action="HELD_BACK", reason=reason,
@@ -103,8 +139,31 @@ def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult) -> Bat
                         reason)
             result.add("held_back")
         if not lines:
-            return None
-        return _record(ctx, log, lines, result)
+            return None, following
+        if not _fits(log, lines, result, short):
+            return None, None
+        return _record(ctx, log, lines, result), following
+
+
+def _fits(log: logging.Logger, lines: list[dict[str, Any]], result: JobResult, short: dict[str, Any]) -> bool:
+    """Whether the programme account can cover the batch (unknown without a statement: it goes)."""
+    balance = available_balance()
+    if balance is None:
+        log.info("%s", t("statement.balance_unknown"))
+        return True
+    total = sum(line["amount"] for line in lines)
+    known = {"available": fmt.rupiah(balance.available), "closing": fmt.rupiah(balance.closing),
+             "date": fmt.date(balance.closing_date),
+             "outstanding": fmt.rupiah(balance.outstanding), "total": fmt.rupiah(total)}
+    if total <= balance.available:
+        log.info("%s", t("statement.balance_ok", **known))
+        return True
+    short.update(known, count=len(lines), shortfall=fmt.rupiah(total - balance.available))
+    message = t("statement.balance_short", **short)
+    log.warning("%s", message)
+    result.warn(message)
+    result.add("short_of_balance", len(lines))
+    return False
 
 
 def _held_back(ctx: AppContext, ready: list[_Ready]) -> dict[tuple[str, str], list[int]]:
@@ -131,7 +190,7 @@ def _lines(layout: Any, claims: list[_Ready]) -> tuple[list[dict[str, Any]], lis
     """The file's lines (without ids yet), checked by the layout; and the claims it refused."""
     lines, refused = [], []
     for claim in claims:
-        line = {"instruction_id": "X", "claim_no": claim.claim_no, "beneficiary_name": claim.beneficiary_name,
+        line = {"instruction_id": "X", "claim_no": claim.claim_no, "beneficiary_name": payee_name(claim),
                 "bank_code": claim.bank_code, "account_no": claim.account_no, "amount": claim.approved_amount,
                 "currency": "IDR", "remark": remark(claim.benefit_type, claim.claim_no)}
         try:

@@ -6,6 +6,11 @@ once: the file, its lines and the claims' "reported" marks (with their events, t
 state machine's `mark_reported`) are recorded in one transaction, then written, uploaded
 and marked delivered (`jobs.outgoing`). A claim that left its final status before the
 report (a failed payout already sent again) waits for its next outcome.
+
+A file holds at most FILE_LINES claims: more outcomes go in several files in one run, each
+recorded in its own short transaction, so that the database's write lock is never held for
+long (SQLite has one writer: a web login or another job waits for it) and a crash between
+two files loses nothing (the next run delivers what was recorded and reports the rest).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.claims.states import mark_reported
-from core.claims.statuses import FINAL_OUTCOMES
+from core.claims.statuses import FINAL_OUTCOMES, awaiting_report
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
 from core.files.layout import BadValue
@@ -31,6 +36,7 @@ S = ClaimStatus
 ACTOR = "job:bpjs_push"
 PAID, FAILED = "PAID", "FAILED"  # a final outcome in the PAYOUT_STATUS file (StatusReport.status)
 REPORTED = {S.PAID: PAID, S.PAYOUT_FAILED: FAILED}  # one label for each of FINAL_OUTCOMES
+FILE_LINES = 20_000  # claims per PAYOUT_STATUS file: about a second of write lock each
 
 
 def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
@@ -46,25 +52,35 @@ def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
             log.info("Tidak ada hasil pembayaran baru untuk dilaporkan ke BPJS")
             return result
         sftp.connect()
-        batch_file = record_report(ctx, log, result)
-        if batch_file is not None:
-            crashpoints.hit("bpjs_push.after_record")
-            deliver(ctx, log, OUTBOUND, batch_file, sftp)
+        after = 0
+        while after is not None:
+            batch_file, after = record_report(ctx, log, result, after=after)
+            if batch_file is not None:
+                crashpoints.hit("bpjs_push.after_record")
+                deliver(ctx, log, OUTBOUND, batch_file, sftp)
     return result
 
 
 def _awaiting():
-    return Claim.awaiting_report().where(Claim.status.in_(FINAL_OUTCOMES))
+    return awaiting_report().where(Claim.status.in_(FINAL_OUTCOMES))
 
 
-def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> BatchFile | None:
+def record_report(ctx: AppContext, log: logging.Logger, result: JobResult, *,
+                  after: int = 0) -> tuple[BatchFile | None, int | None]:
+    """Record one status file of the next FILE_LINES awaiting claims with an id above `after`.
+
+    Returns the file (None when none of them could be reported) and the id to continue
+    after (None when no claim is left to look at).
+    """
     layout = ctx.layouts["PAYOUT_STATUS"]
     with write_tx():
-        query = _awaiting()
+        query = _awaiting().where(Claim.id > after).limit(FILE_LINES)
         if is_postgres():
             query = query.for_update()
-        lines, claims = [], []
+        lines, claims, seen = [], [], 0
+        last = after
         for claim in query:
+            seen, last = seen + 1, claim.id
             line = {"claim_no": claim.claim_no, "status": REPORTED[claim.status],
                     "amount": claim.approved_amount,
                     "bank_reference": claim.bank_reference if claim.status == S.PAID else None,
@@ -79,8 +95,9 @@ def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> Ba
                 continue
             lines.append(line)
             claims.append(claim)
+        following = last if seen == FILE_LINES else None
         if not lines:
-            return None
+            return None, following
         day = today(ctx)
         seq = next_counter(f"status_file:{day:%Y%m%d}")
         if seq > 99:  # the file name has two digits for the day's sequence
@@ -103,7 +120,7 @@ def record_report(ctx: AppContext, log: logging.Logger, result: JobResult) -> Ba
     result.add("reported_paid", sum(1 for line in lines if line["status"] == PAID))
     result.add("reported_failed", sum(1 for line in lines if line["status"] == FAILED))
     log.info("Laporan %s dicatat: %d klaim", name, len(lines))
-    return batch_file
+    return batch_file, following
 
 
 def _header(ctx: AppContext, batch_file: BatchFile) -> dict[str, Any]:

@@ -46,8 +46,11 @@ def ensure_keys(settings: Settings, port: int | None = None) -> KeyPaths:
     """Create whatever key file is missing and pin the host key for the embedded server.
 
     `port` is the port actually bound (tests bind port 0); it defaults to the configured
-    one. Existing keys are never replaced; the known_hosts entry for `[host]:port` is
-    rewritten only when it does not match the current host key.
+    one. Existing keys are never replaced. The host key is pinned for `[host]:port` only when
+    known_hosts has no entry for that name yet: a host key that changed (regenerated, or a
+    different server on the port) is NOT re-pinned silently; the jobs then fail with
+    "host key changed" until an admin compares the fingerprint and accepts the new key in
+    the web app (desk/hostkeys.py), the rule of a pinned key.
     """
     paths = key_paths(settings)
     if not paths.host_key.exists():
@@ -59,7 +62,8 @@ def ensure_keys(settings: Settings, port: int | None = None) -> KeyPaths:
     if not paths.client_public_key.exists():
         write_public_key(load_private_key(paths.client_key), paths.client_public_key, "santunan-client")
     embedded = settings.embedded_sftp
-    pin_host_key(paths.known_hosts, embedded.host, port or embedded.port, load_private_key(paths.host_key))
+    pin_host_key(paths.known_hosts, embedded.host, port or embedded.port, load_private_key(paths.host_key),
+                 replace=False)
     return paths
 
 
@@ -89,18 +93,30 @@ def known_hosts_name(host: str, port: int) -> str:
     return host if port == 22 else f"[{host}]:{port}"
 
 
-def pin_host_key(known_hosts: Path, host: str, port: int, key: paramiko.PKey) -> None:
-    """Make `known_hosts` hold exactly `key` for `[host]:port`, keeping every other line."""
+def pin_host_key(known_hosts: Path, host: str, port: int, key: paramiko.PKey, *,
+                 replace: bool = True) -> bool:
+    """Make `known_hosts` hold exactly `key` for `[host]:port`, keeping every other line.
+
+    With `replace=False` an existing, different entry for the name is left alone (and a
+    warning logged). Returns whether the file now pins `key`.
+    """
     name = known_hosts_name(host, port)
     entry = f"{name} {key.get_name()} {key.get_base64()}"
     lines = known_hosts.read_text(encoding="utf-8").splitlines() if known_hosts.exists() else []
     mine = [line for line in lines if _names(line) and name in _names(line)]
     if mine == [entry]:
-        return
+        return True
+    if mine and not replace:
+        log.warning("Kunci host server SFTP %s berbeda dari yang disematkan di %s; tidak disematkan "
+                    "ulang. Admin mencocokkan sidik jarinya lalu menerimanya di halaman Kunci Host SFTP.",
+                    name, known_hosts)
+        return False
     if mine:
-        log.warning("known_hosts %s: entri untuk %s diganti dengan kunci host saat ini", known_hosts, name)
+        log.warning("known_hosts %s: entri untuk %s diganti dengan kunci host yang diterima admin",
+                    known_hosts, name)
     kept = [line for line in lines if line not in mine]
     _write_atomic(known_hosts, ("\n".join([*kept, entry]) + "\n").encode(), mode=0o644)
+    return True
 
 
 def _names(line: str) -> list[str]:

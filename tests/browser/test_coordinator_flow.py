@@ -64,7 +64,8 @@ def _first_login(page, base: str, password: str) -> None:
     page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
     page.screenshot(path=str(SHOTS / "02-change-password.png"))
     page.get_by_role("button", name="Simpan").click()
-    page.get_by_text("Lewat batas bayar", exact=True).first.wait_for()  # the card title (an alert repeats it)
+    # the card title (an alert repeats it)
+    page.get_by_text("Melewati batas bayar", exact=True).first.wait_for()
 
 
 def _dashboard_matches_database(page, db_path: Path) -> None:

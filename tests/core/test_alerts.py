@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from core.alerts import raise_alert
+from core.alerts import open_alerts, raise_alert
 from core.settings import AlertSettings, SmtpSettings
 from models import Alert
 from tests.fixtures.jobs import with_alert_mail
@@ -15,7 +15,7 @@ def test_an_alert_is_stored_even_without_mail_configured(settings, database):
                         alerts=settings.alerts)
     stored = Alert.get_by_id(alert.id)
     assert (stored.kind, stored.subject, stored.emailed_at) == ("job_failed", "Tugas gagal: bpjs_pull", None)
-    assert list(Alert.open()) == [stored]
+    assert list(open_alerts()) == [stored]
 
 
 def test_an_alert_is_emailed_to_every_configured_address(settings, database, smtp_server):

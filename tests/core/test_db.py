@@ -4,8 +4,9 @@ import re
 
 from peewee import CharField, ForeignKeyField, SqliteDatabase
 
-from core.db import MIGRATIONS_DIR, TABLES, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
+from core.db import MIGRATIONS_DIR, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
 from core.reference import load_reference
+from core.schema import TABLES
 from core.settings import PROJECT_ROOT
 from models import AuditLog, Claim, Counter, Worker
 from tests.factories import make_claim, race

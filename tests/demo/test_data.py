@@ -1,12 +1,15 @@
+import datetime as dt
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from peewee import fn
 
+from core.claims.checks import BenefitRules, ChunkLookups, review_problems
 from core.claims.payment_duty import PaymentDuty
 from core.files.layout.fields import nik_problem
 from demo.data import DemoError, generate
-from models import Claim, ClaimStatus, PayoutBatch, PayoutInstruction
+from models import BatchFile, Claim, ClaimStatus, PayoutBatch, PayoutInstruction
 from tests.demo.beneficiaries import misfit
 
 
@@ -90,3 +93,35 @@ def test_demo_claims_carry_the_payment_duty_of_their_benefit(demo, reference):
     rows = list(Claim.select(Claim.benefit_type, Claim.verified_at, Claim.payment_due_date).tuples())
     assert all(due == duty.due_date(benefit, verified) for benefit, verified, due in rows)
     assert {benefit for benefit, _, _ in rows if benefit == "JKM"}  # the 3-day duty is exercised too
+
+
+def test_a_fresh_demo_has_no_claim_whose_dates_contradict_each_other(demo):
+    """Issue 14: accidents after the programme start, verified after the accident and before the
+    BPJS file that carries the claim, received with that file, sent and paid after that."""
+    start, now = dt.date(2025, 7, 21), dt.datetime(2026, 11, 20, 2, 0)
+    rows = (Claim.select(Claim, BatchFile.name, BatchFile.created_at.alias("file_at"))
+            .join(BatchFile, on=(Claim.source_file == BatchFile.id)).dicts())
+    for c in rows:
+        verified_day = (c["verified_at"] + dt.timedelta(hours=8)).date()  # WITA
+        file_day = dt.datetime.strptime(c["name"].split("_")[2], "%Y%m%d").date()
+        assert start <= c["accident_date"] < verified_day, c["claim_no"]
+        assert c["verified_at"] < c["file_at"] <= c["received_at"] < now and verified_day < file_day, c
+        assert c["payment_due_date"] > verified_day
+        if c["paid_date"]:
+            assert verified_day < c["paid_date"] <= now.date(), c["claim_no"]
+    sent = (PayoutInstruction.select(Claim.received_at, PayoutBatch.created_at).join(Claim)
+            .switch(PayoutInstruction).join(PayoutBatch).tuples())
+    assert all(received < batch_at < now for received, batch_at in sent)
+
+
+def test_a_fresh_demo_claim_that_may_be_paid_breaks_no_benefit_rule(demo, reference):
+    """READY, approved, sent or paid demo claims pass the pre-payout checks of contract section 7."""
+    rules = BenefitRules(reference.benefits, 1_000_000, dt.date(2025, 7, 21))
+    values = list(Claim.select().where(Claim.status.in_([ClaimStatus.READY, ClaimStatus.INSTRUCTED,
+                                                         ClaimStatus.PAID])).dicts())
+    lookups = ChunkLookups.load(values)
+    instalments = reference.instalment_benefits
+    broken = {v["claim_no"]: review_problems(SimpleNamespace(**v), instalments, lookups, rules)
+              for v in values}
+    assert {no: problems for no, problems in broken.items() if problems} == {}
+    assert {v["benefit_type"] for v in values} >= {"JKK_MENINGGAL", "JKK_SANTUNAN_BERKALA", "JKM"}

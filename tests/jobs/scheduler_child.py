@@ -3,8 +3,8 @@
     python -m tests.jobs.scheduler_child CONFIG SECONDS JOB_SECONDS   (from the project root)
 
 Runs the real scheduler with bank_pull fired every second for SECONDS; the job itself is
-replaced by one that takes JOB_SECONDS. Prints a JSON summary of what this process did: the scheduled times it ran and the
-scheduled times it found taken by the other process.
+replaced by one that takes JOB_SECONDS. Prints a JSON summary of what this process did: the
+scheduled times it ran and the scheduled times it found taken by the other process.
 """
 
 from __future__ import annotations

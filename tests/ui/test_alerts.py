@@ -26,7 +26,7 @@ async def test_open_alerts_are_listed_with_kind_and_links_and_counted_in_the_fra
     await user.should_see(marker="alerts-open-count", content="Peringatan terbuka (2)")
     await user.should_see("Tugas gagal: Kirim instruksi pembayaran ke Bank NTT")
     await user.should_see("Hasil bank terlambat")  # the kind's label and the subject
-    await user.should_see("Buka run")
+    await user.should_see("Buka proses")
     await user.should_see("Buka batch")
     await user.should_see(marker="alert-count")  # the frame's bell, linking here
     bell = user.find(marker="alert-count").elements.pop()
@@ -75,6 +75,6 @@ async def test_a_payment_duty_alert_links_to_the_late_claims(accounts, user: Use
     Alert.create(kind="payment_duty", subject="3 klaim lewat batas bayar 7 hari kerja", message="...")
     await login(user, "viewer")
     await user.open("/peringatan")
-    await user.should_see("Lewat batas bayar")
-    link = user.find("Buka klaim yang lewat batas").elements.pop()
+    await user.should_see("Melewati batas bayar")
+    link = user.find("Buka klaim yang melewati batas").elements.pop()
     assert link.props["href"] == "/klaim?duty=1"

@@ -4,7 +4,9 @@ import pytest
 from nicegui.testing import User
 
 from core.audit import audit
-from models import AuditLog
+from core.claims.states import transition
+from models import AuditLog, ClaimEvent, ClaimStatus
+from tests.factories import make_claim
 from tests.ui.conftest import login
 from tests.ui.desk_helpers import eventually, finished_run
 
@@ -34,7 +36,7 @@ async def test_every_user_action_and_job_run_is_listed_newest_first(accounts, us
     assert (run["user"], run["target"], run["link"]) == ("sistem (jadwal)", "bpjs_pull", "/tugas/riwayat/1")
     assert "trigger: schedule" in run["details"] and "outcome: FAILED" in run["details"]
     hold = next(r for r in rows if r["action"] == "CLAIM_HOLD")
-    assert hold["details"] == "reason: cek ahli waris"
+    assert hold["details"] == "Alasan: cek ahli waris"  # the field named in the reader's language
 
 
 async def test_filter_by_user_action_and_date(accounts, user: User):
@@ -79,3 +81,18 @@ async def test_verify_shows_an_intact_chain_then_names_a_row_edited_with_plain_s
     AuditLog._meta.database.execute_sql(f"UPDATE audit_log SET target = 'KLM-2' WHERE id = {edited}")
     user.find(marker="verify-chain").click()
     await user.should_see(f"Rantai log audit putus di baris audit_log id {edited}: isinya diubah", retries=30)
+
+
+async def test_verify_names_a_money_event_edited_with_plain_sql(accounts, user: User):
+    claim = make_claim()
+    transition(claim, ClaimStatus.ON_HOLD, actor="coordinator", action="HOLD", reason="cek ahli waris")
+    await login(user, "supervisor")
+    await user.open("/audit")
+    await user.should_see(marker="audit-count")
+    user.find(marker="verify-chain").click()
+    await user.should_see("Rantai peristiwa uang utuh: 2 baris diperiksa", retries=30)
+    edited = ClaimEvent.get(ClaimEvent.action == "HOLD").id
+    ClaimEvent._meta.database.execute_sql(f"UPDATE claim_event SET reason = 'lain' WHERE id = {edited}")
+    user.find(marker="verify-chain").click()
+    await user.should_see(f"Rantai peristiwa uang putus di baris claim_event id {edited}: isinya diubah",
+                          retries=30)

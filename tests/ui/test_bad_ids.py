@@ -22,7 +22,7 @@ async def test_a_file_page_with_a_bad_id_says_not_found(accounts, user: User, ra
 async def test_a_run_page_with_a_bad_id_says_not_found(accounts, user: User, raw):
     await login(user, "viewer")
     await user.open(f"/tugas/riwayat/{raw}")
-    await user.should_see(f"Run #{raw} tidak ditemukan")
+    await user.should_see(f"Proses #{raw} tidak ditemukan")
 
 
 @pytest.mark.parametrize("raw", [*BAD_IDS, "424242"])

@@ -111,7 +111,7 @@ async def test_claim_page_shows_the_due_date_days_late_and_the_holidays_inside(a
     await login(user, "viewer")
     await user.open(f"/klaim/{claim.claim_no}")
     duty = user.find(marker="duty").elements.pop().text
-    assert duty.startswith("Lewat batas bayar 2 April 2026: terlambat ")
+    assert duty.startswith("Melewati batas bayar 2 April 2026: terlambat ")
     late = int(duty.split("terlambat ")[1].split()[0])
     assert late >= 150  # working days since April 2026, more every working day
     holidays = user.find(marker="duty-holidays").elements.pop().text
@@ -161,3 +161,29 @@ async def test_a_coordinator_sees_the_correction_flag_in_full(accounts, user: Us
     await login(user, "coordinator")
     await user.open(f"/klaim/{claim.claim_no}")
     await should_see_all(user, f"nik {NIK} -> {NEW_NIK}", f"account_no {OLD_ACCOUNT} -> {NEW_ACCOUNT}")
+
+
+async def test_beneficiary_and_account_holder_side_by_side_warn_when_unrelated(accounts, user: User):
+    stranger = make_claim(S.READY, beneficiary_name="Maria Ndun", account_holder_name="Petrus Lake")
+    guardian = make_claim(S.READY, beneficiary_name="Maria Ndun", account_holder_name="Maria Ndun Tefa")
+    await login(user, "coordinator")
+    await user.open(f"/klaim/{stranger.claim_no}")
+    await should_see_all(user, "Penerima", "Maria Ndun", "Nama pemilik rekening", "Petrus Lake")
+    warning = user.find(marker="holder-unrelated").elements.pop().text
+    assert "Petrus Lake" in warning and "Maria Ndun" in warning
+    await user.open(f"/klaim/{guardian.claim_no}")
+    await user.should_see("Maria Ndun Tefa")
+    await user.should_not_see(marker="holder-unrelated")
+
+
+async def test_clearing_a_review_from_the_claim_page_keeps_the_reason_in_the_history(accounts, user: User):
+    claim = make_claim(S.NEEDS_REVIEW, benefit_type="JKK_PEMAKAMAN", approved_amount=12_000_000,
+                       beneficiary_relation="SPOUSE", beneficiary_nik="5371015507880002",
+                       review_reason="Aturan batas manfaat: di atas Rp 10.000.000")
+    await login(user, "coordinator")
+    await user.open(f"/klaim/{claim.claim_no}")
+    await claim_action(user, "clear_review", "Perlu Ditinjau → Siap Dibayar", "Surat BPJS: biaya adat")
+    await user.should_see(marker="claim-status", content="Siap Dibayar", retries=30)
+    entries = {e.props["title"]: str(e.props.get("body", "")) for e in user.find(ui.timeline_entry).elements}
+    cleared = entries["Tinjauan diselesaikan"]
+    assert "Surat BPJS: biaya adat" in cleared and "Aturan batas manfaat: di atas Rp 10.000.000" in cleared

@@ -60,7 +60,7 @@ async def test_a_file_shows_its_record_errors_a_page_at_a_time(accounts, user: U
                            message="NIK tidak valid: tanggal lahir 00")
     await login(user, "viewer")
     await user.open(f"/berkas/{processed.id}")
-    await user.should_see(marker="record-errors-title", content="Kesalahan record (30)")
+    await user.should_see(marker="record-errors-title", content="Kesalahan baris (30)")
     table = user.find(marker="record-errors").elements.pop()
     assert [r["line_no"] for r in table.rows] == list(range(2, 27))
     assert table.pagination["rowsNumber"] == 30

@@ -16,7 +16,8 @@ from tests.ui.conftest import login
 S = ClaimStatus
 STATUS_FOR = {ClaimAction.HOLD: S.READY, ClaimAction.RELEASE: S.ON_HOLD, ClaimAction.CORRECT_BANK: S.READY,
               ClaimAction.APPROVE: S.AWAITING_APPROVAL, ClaimAction.RESEND: S.PAYOUT_FAILED,
-              ClaimAction.CANCEL: S.READY, ClaimAction.ADD_NOTE: S.READY, ClaimAction.CLEAR_FLAG: S.READY}
+              ClaimAction.CANCEL: S.READY, ClaimAction.ADD_NOTE: S.READY, ClaimAction.CLEAR_FLAG: S.READY,
+              ClaimAction.CLEAR_REVIEW: S.NEEDS_REVIEW}
 
 
 def may(role: str, action: ClaimAction) -> bool:

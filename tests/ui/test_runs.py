@@ -35,12 +35,12 @@ async def test_history_lists_runs_with_trigger_user_start_duration_counts_and_ou
     _failed_host_key_run()
     await login(user, "viewer")
     await user.open("/tugas/riwayat")
-    await user.should_see(marker="runs-count", content="2 run")
+    await user.should_see(marker="runs-count", content="2 proses")
     table = user.find(marker="runs-table").elements.pop()
     rows = {r["job_label"]: r for r in table.rows}
     pull = rows["Ambil klaim BPJS"]
     assert (pull["trigger_label"], pull["user"], pull["duration"]) == ("Manual", "coordinator", "42 dtk")
-    assert pull["counts"] == "30 record · 2 record salah"
+    assert pull["counts"] == "30 baris · 2 baris salah"
     assert pull["outcome_label"] == "Berhasil, ada catatan"
     push = rows["Kirim instruksi ke bank"]
     assert (push["trigger_label"], push["user"], push["outcome_label"]) == ("Terjadwal", "sistem", "Gagal")
@@ -60,7 +60,7 @@ async def test_failures_are_grouped_by_cause_over_the_last_30_days(accounts, use
     await user.should_see(marker="cause-host_key_changed", content="Kunci host server berubah: 2")
     await user.should_see(marker="cause-unreachable", content="Server tidak dapat dihubungi: 1")
     await user.should_see(marker="cause-file_rejected", content=": 1")
-    await user.should_see(marker="cause-bad_records", content="Record salah dilewati: 1")
+    await user.should_see(marker="cause-bad_records", content="Baris salah dilewati: 1")
     await user.should_not_see(marker="cause-auth_failed")
 
 
@@ -69,7 +69,7 @@ async def test_the_cause_filter_in_the_url_shows_only_those_runs(accounts, user:
     finished_run("bpjs_pull", "SUCCEEDED")
     await login(user, "viewer")
     await user.open("/tugas/riwayat?cause=host_key_changed")
-    await user.should_see(marker="runs-count", content="1 run")
+    await user.should_see(marker="runs-count", content="1 proses")
     rows = user.find(marker="runs-table").elements.pop().rows
     assert [r["job_label"] for r in rows] == ["Kirim instruksi ke bank"]
 
@@ -120,7 +120,7 @@ async def test_a_run_that_skipped_bad_records_says_what_to_do(accounts, user: Us
     run = finished_run("bpjs_pull", "SUCCEEDED_WITH_WARNINGS", counts=counts)
     await login(user, "viewer")
     await user.open(f"/tugas/riwayat/{run.id}")
-    await user.should_see(marker="run-cause", content="Record salah dilewati")
+    await user.should_see(marker="run-cause", content="Baris salah dilewati")
     await user.should_not_see(marker="rerun")
 
 
@@ -129,7 +129,7 @@ async def test_the_run_page_heading_is_in_the_chosen_language(accounts, user: Us
     await login(user, "viewer")
     await user.open(f"/tugas/riwayat/{run.id}")
     title = user.find(marker="page-title").elements.pop()
-    assert title.text == f"Run tugas #{run.id}"
+    assert title.text == f"Proses tugas #{run.id}"
     user.find(marker="language").elements.pop().set_value("en")
     await user.should_see(marker="page-title", content=f"Run #{run.id}", retries=50)
     assert user.find(marker="page-title").elements.pop().text == f"Run #{run.id}"
@@ -138,4 +138,4 @@ async def test_the_run_page_heading_is_in_the_chosen_language(accounts, user: Us
 async def test_an_unknown_run_says_so(accounts, user: User):
     await login(user, "viewer")
     await user.open("/tugas/riwayat/999")
-    await user.should_see("Run #999 tidak ditemukan")
+    await user.should_see("Proses #999 tidak ditemukan")

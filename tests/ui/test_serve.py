@@ -63,3 +63,20 @@ def test_database_with_users_is_not_seeded(settings, reference, database, capsys
     seed_if_empty(context(settings, reference))
     assert Claim.select().count() == 0
     assert capsys.readouterr().out == ""
+
+
+def test_serve_on_a_busy_port_exits_2_naming_the_port_and_web_port(settings, reference, capsys):
+    import argparse
+    import socket
+
+    from cli.serve import run_serve
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        ctx = context(settings, reference, host="127.0.0.1", port=port)
+        assert run_serve(argparse.Namespace(), ctx) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"Port {port} di 127.0.0.1 sudah dipakai") and "web.port" in err

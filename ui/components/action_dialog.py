@@ -23,6 +23,7 @@ ICONS = {
     ClaimAction.HOLD: "pause_circle", ClaimAction.RELEASE: "play_circle", ClaimAction.CORRECT_BANK: "edit",
     ClaimAction.APPROVE: "verified", ClaimAction.RESEND: "replay", ClaimAction.CANCEL: "block",
     ClaimAction.ADD_NOTE: "note_add", ClaimAction.CLEAR_FLAG: "flag",
+    ClaimAction.CLEAR_REVIEW: "task_alt",
 }
 
 

@@ -9,6 +9,7 @@ from nicegui import ui
 
 from core.claims.queries import ClaimFilter
 from models import ClaimStatus
+from ui.components.date_field import DateField
 from ui.session import Session
 
 
@@ -30,7 +31,7 @@ class FilterBar:
         with ui.row().classes("w-full items-end gap-2"):
             statuses = {c: s.label("claim_status", c) for c in ClaimStatus.ALL}
             self.statuses = self._multi(t("claim.status"), statuses, f.statuses, "filter-status")
-            self.kabupaten = self._multi(t("claim.kabupaten"), s.ctx.reference.options("kabupaten", s.lang),
+            self.kabupaten = self._multi(t("claim.kabupaten"), _desk_options(s),
                                          f.kabupaten, "filter-kabupaten")
             self.benefits = self._multi(t("claim.benefit"), s.ctx.reference.options("benefit_type", s.lang),
                                         f.benefit_types, "filter-benefit")
@@ -48,12 +49,8 @@ class FilterBar:
         return ui.select(options, label=label, value=list(value), multiple=True, on_change=self.emit) \
             .props("outlined dense use-chips clearable options-dense").classes("min-w-48").mark(marker)
 
-    def _date(self, label: str, value: dt.date | None, marker: str) -> ui.input:
-        field = ui.input(label, value=value.isoformat() if value else "") \
-            .props("outlined dense type=date stack-label").classes("w-40").mark(marker)
-        field.on("change", self.emit)
-        field.on("clear", self.emit)
-        return field
+    def _date(self, label: str, value: dt.date | None, marker: str) -> DateField:
+        return DateField(label, value, self.session.lang, self.emit).mark(marker)  # never mm/dd/yyyy
 
     def current(self) -> ClaimFilter:
         return ClaimFilter(
@@ -78,6 +75,12 @@ class FilterBar:
         self.past_duty.set_value(False)
         self._quiet = False
         await self.emit()
+
+
+def _desk_options(s: Session) -> dict[str, str]:
+    """The kabupaten/kota a user may filter by: their desk's only (section 8), else all 22."""
+    options = s.ctx.reference.options("kabupaten", s.lang)
+    return options if s.scope is None else {c: n for c, n in options.items() if c in s.scope}
 
 
 def _date(value: str | None) -> dt.date | None:

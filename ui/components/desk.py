@@ -222,4 +222,4 @@ def when(session: Session, utc) -> str:
 
 
 def short_when(session: Session, utc) -> str:
-    return fmt.short_datetime(utc, session.zone)
+    return fmt.short_datetime(utc, session.zone, session.lang)

@@ -58,7 +58,12 @@ class AlertsPage:
                 if alert.emailed_at:
                     ui.label(t("alerts.emailed")).classes("text-caption text-grey-7")
             ui.label(alert.subject).classes("text-subtitle1 text-weight-medium")
-            ui.label(alert.message).classes("text-body2").style("white-space: pre-line")
+            if alert.kind == "payment_duty" and s.scope is not None:
+                # It quotes the province's late claims (numbers, amounts): a kabupaten desk (section 8)
+                # is sent to its own late claims instead, which the link below lists.
+                ui.label(t("scope.duty_alert_desk")).classes("text-body2").mark(f"alert-desk-{alert.id}")
+            else:
+                ui.label(alert.message).classes("text-body2").style("white-space: pre-line")
             with ui.row().classes("items-center gap-3"):
                 if alert.job_run_id:
                     ui.link(t("alerts.open_run"), f"/tugas/riwayat/{alert.job_run_id}")

@@ -2,14 +2,13 @@
 and date, paged on the server (`desk.views.audit`).
 
 The role is checked when the page is built and again for every page of rows, so a user
-demoted while the page is open gets no further rows. "Periksa rantai" walks the audit hash chain
+demoted while the page is open gets no further rows. "Periksa rantai" walks the audit and money hash chains
 (core/audit_chain.py) and shows the first broken link, or how many rows hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from nicegui import ui
@@ -18,7 +17,9 @@ from core.context import AppContext
 from core.text import fmt
 from desk.permissions import Action
 from desk.views.audit import SYSTEM, AuditFilter, audit_choices, audit_page, verify_audit_chain
+from desk.views.history import details_text
 from ui import session as sess
+from ui.components.date_field import DateField
 from ui.components.desk import PagedTable, col, short_when
 from ui.components.lists import MatchCount, read_rows
 from ui.frame import Page, desk_page
@@ -30,6 +31,11 @@ PATH = "/audit"
 def register(ctx: AppContext) -> None:
     @desk_page(ctx, PATH, "nav.audit", need=Action.VIEW_AUDIT)
     async def audit_log_page(page: Page) -> None:
+        if page.session.scope is not None:  # it names every kabupaten's claims: province-wide (section 8)
+            t, desk = page.session.t, ", ".join(page.session.scope)
+            ui.label(t("scope.province_only", what=t("scope.what.audit"), desk=desk)) \
+                .classes("text-negative").mark("scope-refused")
+            return
         users, actions = await sess.db_call(audit_choices)
         await AuditLogPage(ctx, page.session).build(users, actions)
 
@@ -64,11 +70,8 @@ class AuditLogPage:
         self.table.link_cell("target", "{link}", only_if="link")
         await self.table.load(1)
 
-    def _date(self, label: str, marker: str) -> ui.input:
-        field = ui.input(label).props("outlined dense type=date stack-label").classes("w-40").mark(marker)
-        field.on("change", self._apply)
-        field.on("clear", self._apply)
-        return field
+    def _date(self, label: str, marker: str) -> DateField:
+        return DateField(label, lang=self.session.lang, on_change=self._apply).mark(marker)
 
     async def _apply(self) -> None:
         self.filter = AuditFilter(username=self.user.value or None, action=self.action.value or None,
@@ -81,13 +84,10 @@ class AuditLogPage:
         session = await sess.guard(self.ctx, Action.VIEW_AUDIT)
         if session is None:
             return
-        report = await sess.db_call(verify_audit_chain)
-        if report.broken:
-            self.chain.text = report.broken.message(session.lang)
-            self.chain.classes(replace="text-sm text-negative")
-        else:
-            self.chain.text = session.t("audit_chain.intact", count=report.checked)
-            self.chain.classes(replace="text-sm text-positive")
+        reports = await sess.db_call(verify_audit_chain)
+        self.chain.text = " · ".join(report.message(session.lang) for report in reports)
+        broken = any(report.broken for report in reports)
+        self.chain.classes(replace="text-sm text-negative" if broken else "text-sm text-positive")
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
         session = await sess.guard(self.ctx, Action.VIEW_AUDIT)
@@ -102,16 +102,8 @@ class AuditLogPage:
         link = f"/tugas/riwayat/{run_id}" if entry["action"] == "JOB_RUN" and run_id else None
         return {"id": f"{entry['source']}-{entry['ref']}", "at": short_when(s, entry["at"]),
                 "user": entry["username"] or s.t("audit.system"), "action": entry["action"],
-                "target": entry["target"] or "", "link": link, "details": _details(entry["details"])}
-
-
-def _details(details: Any) -> str:
-    if not details:
-        return ""
-    if isinstance(details, dict):
-        return ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v}"
-                         for k, v in details.items())
-    return str(details)
+                "target": entry["target"] or "", "link": link,
+                "details": details_text(entry["details"], s.lang, s.role, s.ctx.reference)}
 
 
 def _day(value: str | None) -> dt.date | None:

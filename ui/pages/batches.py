@@ -12,11 +12,14 @@ from nicegui import ui
 from core.context import AppContext
 from core.text import fmt
 from desk.masking import mask_for
+from desk.permissions import Action
+from desk.refusal import Refused
 from desk.views.batches import COUNTERS, BatchDetail, Overdue, batch_detail, batches_page, instructions_page
 from models import BatchStatus, FileStatus, InstructionStatus
 from ui import session as sess
-from ui.components.desk import PagedTable, col, short_when, when
+from ui.components.desk import PagedTable, col, desk_button, short_when, when
 from ui.frame import STATUS_COLORS, Page, desk_page
+from ui.pages.reports import batch_url
 from ui.session import Session
 
 PATH = "/batch"
@@ -35,7 +38,11 @@ def register(ctx: AppContext) -> None:
     @desk_page(ctx, PATH + "/{batch_id}", "batches.title_one", active=PATH)
     async def batch_page(page: Page, batch_id: str) -> None:
         page.title(batch=batch_id)
-        detail = await sess.db_call(batch_detail, batch_id, _overdue(ctx))
+        try:  # a kabupaten desk sees the batches holding its claims only (desk.views.batches)
+            detail = await sess.db_call(batch_detail, batch_id, _overdue(ctx), page.session.scope)
+        except Refused as exc:
+            ui.label(exc.message(page.session.lang)).classes("text-negative").mark("scope-refused")
+            return
         if detail is None:
             page.not_found("batches.not_found_page", batch=batch_id)
             return
@@ -81,7 +88,7 @@ class BatchesList:
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
         result = await sess.db_call(batches_page, _overdue(self.ctx), page=page, per_page=per_page,
-                                    overdue_only=self.overdue_only)
+                                    overdue_only=self.overdue_only, scope=self.session.scope)
         if result is None:
             return None
         rows, total = result
@@ -125,7 +132,22 @@ class BatchPage:
                     ui.label(fmt.rupiah(total)).classes("text-caption text-grey-8").mark(f"counter-{name}")
         self._files()
         ui.link(t("batches.claims_link"), f"/klaim?batch={batch['batch_id']}").mark("batch-claims")
+        self._documents()
         await self._instructions()
+
+    def _documents(self) -> None:
+        """The batch's papers (contract section 9); the download route checks the role again."""
+        s = self.session
+        with ui.row().classes("gap-2"):
+            for kind, key in (("daftar-nominatif", "doc.download.nominatif"),
+                              ("berita-acara", "doc.download.minutes")):
+                desk_button(s, s.t(key), "picture_as_pdf", Action.PRINT_DOCUMENTS,
+                            lambda k=kind: self._download(k), marker=f"batch-{kind}")
+
+    async def _download(self, kind: str) -> None:
+        if await sess.guard(self.session.ctx, Action.PRINT_DOCUMENTS) is None:
+            return
+        ui.download.from_url(batch_url(self.detail.batch["batch_id"], kind))
 
     def _files(self) -> None:
         s, t = self.session, self.session.t
@@ -163,7 +185,7 @@ class BatchPage:
 
     async def _load(self, page: int, per_page: int, _sort: str | None, _descending: bool):
         result = await sess.db_call(instructions_page, self.detail.batch["batch_id"], result=self.result,
-                                    page=page, per_page=per_page)
+                                    page=page, per_page=per_page, scope=self.session.scope)
         if result is None:
             return None
         rows, total = result

@@ -6,17 +6,22 @@ import json
 
 from nicegui import ui
 
+from core.claims.checks import holder_looks_unrelated, payee_name
 from core.claims.payment_duty import PaymentDuty
-from core.claims.queries import ClaimDetail, claim_detail
+from core.claims.queries import ClaimDetail
 from core.claims.statuses import UNPAID
 from core.context import AppContext
 from core.text import fmt, i18n
 from desk.claims import BankDetails, ClaimAction, available
 from desk.masking import mask_for, mask_text
+from desk.refusal import Refused
+from desk.scope import claim_detail_for
+from desk.views.history import event_sentence
 from models import Claim, ClaimStatus, InstructionStatus
 from ui import session as sess
 from ui.components.action_dialog import ActionDialog, action_button
 from ui.frame import Page, desk_page, status_badge
+from ui.pages.reports import receipt_button
 from ui.session import Session
 
 R = InstructionStatus
@@ -27,7 +32,11 @@ def register(ctx: AppContext) -> None:
     @desk_page(ctx, "/klaim/{claim_no}", "claim.title", active="/klaim")
     async def claim_page(page: Page, claim_no: str) -> None:
         page.title(claim_no=claim_no)
-        detail = await sess.db_call(claim_detail, claim_no)
+        try:  # the kabupaten desk is checked on the server (desk.scope): another kabupaten's claim is refused
+            detail = await sess.db_call(claim_detail_for, page.session.username, claim_no)
+        except Refused as exc:
+            ui.label(exc.message(page.session.lang)).classes("text-negative").mark("scope-refused")
+            return
         if detail is None:
             page.not_found("claim.not_found", claim_no=claim_no)
             return
@@ -69,8 +78,19 @@ class ClaimPage:
                        account_no=self._account(c.pending_account_no),
                        name=c.pending_account_holder_name or "", user=self.detail.pending_change_by or "-")) \
                 .classes("text-body1 text-deep-purple-7").mark("pending-change")
+        self._holder_warning(c)
         if c.payment_due_date and (c.status in UNPAID or c.status == ClaimStatus.PAID):
             self._duty_line(c)
+
+    def _holder_warning(self, c: Claim) -> None:
+        """Contract section 7: the account holder apart from BPJS's beneficiary; warn when the names look
+        unrelated (the holder recorded, or the one a pending correction would record)."""
+        threshold = self.ctx.settings.holder_name_similarity
+        for holder in dict.fromkeys(h for h in (c.account_holder_name, c.pending_account_holder_name) if h):
+            probe = Claim(beneficiary_name=c.beneficiary_name, account_holder_name=holder)
+            if holder_looks_unrelated(probe, threshold):
+                text = self.session.t("claim.holder_unrelated", holder=holder, beneficiary=c.beneficiary_name)
+                ui.label(text).classes("text-body1 text-negative").mark("holder-unrelated")
 
     def _duty_line(self, c: Claim) -> None:
         """Due date, days late and the holidays that moved the due date or fell while it was late:
@@ -100,10 +120,12 @@ class ClaimPage:
         with ui.row().classes("gap-2").mark("claim-actions"):
             for action in actions:
                 action_button(self.session, action, lambda a=action: self._open(a))
+            if c.status == ClaimStatus.PAID:  # its bukti bayar (contract section 9)
+                receipt_button(self.session, c.claim_no)
 
     async def _open(self, action: ClaimAction) -> None:
         c = self.detail.claim
-        bank = BankDetails(c.bank_code or "130", c.account_no or "", c.beneficiary_name) \
+        bank = BankDetails(c.bank_code or "130", c.account_no or "", payee_name(c)) \
             if action is ClaimAction.CORRECT_BANK else None
         subject = self.session.t("claim.subject", claim_no=c.claim_no, name=c.worker_name,
                                  total=c.approved_amount)
@@ -149,6 +171,8 @@ class ClaimPage:
         c, s = self.detail.claim, self.session
         self._fields("claim.card_bank", "card-bank", [
             ("claim.beneficiary", c.beneficiary_name),
+            # Side by side: the heir BPJS named and whose account it is (None: the beneficiary's own).
+            ("claim.account_holder", c.account_holder_name or s.t("claim.holder_is_beneficiary")),
             ("claim.relation", s.label("beneficiary_relation", c.beneficiary_relation)),
             ("claim.beneficiary_nik", self._nik(c.beneficiary_nik)), ("claim.bank_code", c.bank_code),
             ("claim.account_no", self._account(c.account_no)), ("claim.approved_by", c.approved_by),
@@ -223,17 +247,11 @@ class ClaimPage:
         with ui.card().classes("w-full").mark("timeline"):
             ui.label(s.t("claim.timeline_title")).classes("text-h6")
             with ui.timeline(side="right").props("dense"):
-                for e in self.detail.events:
-                    move = ""
-                    if e.from_status != e.to_status:
-                        move = f"{s.label('claim_status', e.from_status) or s.t('claim.new')} → " \
-                               f"{s.label('claim_status', e.to_status)}"
-                    # Reasons and details may quote NIKs and account numbers: masked for viewers.
-                    details = _details(e.details, self.session.role)
-                    body = " · ".join(x for x in (move, self._text(e.reason), details) if x)
+                for e in self.detail.events:  # a sentence, labels not codes, masked for viewers
                     key = f"event.{e.action}"
-                    ui.timeline_entry(body or None, title=s.t(key) if key in i18n.MESSAGES else e.action,
-                                      subtitle=f"{fmt.datetime(e.at, s.lang, s.zone)} · {e.actor}")
+                    ui.timeline_entry(event_sentence(e, s.lang, s.role, s.ctx.reference),
+                                      title=s.t(key) if key in i18n.MESSAGES else e.action,
+                                      subtitle=fmt.datetime(e.at, s.lang, s.zone))
 
     # -- masking --------------------------------------------------------------------
     def _nik(self, nik: str | None) -> str:

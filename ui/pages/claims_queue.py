@@ -9,6 +9,7 @@ link to a queue. Bulk hold/release/approve act on the ticked rows or on all N ma
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -38,6 +39,8 @@ def register(ctx: AppContext) -> None:
         claim_filter = ClaimFilter.from_params(request.query_params,
                                                kabupaten=ctx.reference.codes("kabupaten"),
                                                benefit_types=ctx.reference.codes("benefit_type"))
+        # The kabupaten desk comes from the account read at this page (never from the address).
+        claim_filter = replace(claim_filter, scope=page.session.scope)
         await ClaimQueue(ctx, page.session, claim_filter).build()
 
 
@@ -129,7 +132,7 @@ class ClaimQueue:
 
     # -- filters ------------------------------------------------------------------------
     async def apply_filter(self, claim_filter: ClaimFilter) -> None:
-        self.filter = claim_filter
+        self.filter = replace(claim_filter, scope=self.session.scope)
         self._clear_selection()
         keep_in_address(PATH, claim_filter.to_params())
         await self.load(1)

@@ -1,4 +1,9 @@
-"""/ (Beranda): where the money stands, what is late, how last night's exchange went."""
+"""/ (Beranda): where the money stands, what is late, how last night's exchange went.
+
+Every figure is of the user's kabupaten desk (section 8; the province for a province-wide user), and
+the kabupaten table lists every kabupaten/kota of the desk, all 22 for the province, zero included:
+the kabupaten with no claims are the ones the programme has not reached, so they must show.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +28,15 @@ def register(ctx: AppContext) -> None:
     @desk_page(ctx, "/", "nav.dashboard")
     async def dashboard_page(page: Page) -> None:
         session = page.session
-        data = await sess.db_call(dashboard, session.duty, job_ids=job_ids())
+        kabupaten = list(ctx.reference.options("kabupaten", session.lang))  # the 22, in reference order
+        data = await sess.db_call(dashboard, session.duty, job_ids=job_ids(), scope=session.scope,
+                                  kabupaten=kabupaten)
         _status_cards(session, data)
         with ui.row().classes("w-full gap-3 items-stretch"):
             _past_duty(session, data)
             _jobs(session, data)
         _chart(session, data)
+        _kabupaten_table(session, data)
         _alerts(session, data)
 
 
@@ -105,6 +113,22 @@ def _chart(session: Session, data: Dashboard) -> None:
                  "data": [n for _, n, _ in rows]},
             ],
         }).classes("w-full h-96")
+
+
+def _kabupaten_table(session: Session, data: Dashboard) -> None:
+    t = session.t
+    columns = [{"name": "name", "label": t("dash.kab_col_name"), "field": "name", "align": "left"},
+               *({"name": key, "label": t(f"dash.kab_col_{key}"), "field": key, "align": "right"}
+                 for key in ("claims", "unpaid", "paid", "paid_amount"))]
+    rows = [{"code": r.code, "name": session.label("kabupaten", r.code),
+             "claims": fmt.number(r.claims, session.lang), "unpaid": fmt.number(r.unpaid, session.lang),
+             "paid": fmt.number(r.paid, session.lang), "paid_amount": fmt.rupiah(r.paid_amount)}
+            for r in data.by_kabupaten]
+    with ui.card().classes("w-full").mark("kabupaten-table"):
+        ui.label(t("dash.kabupaten_table" if session.scope is None else "dash.kabupaten_table_desk")) \
+            .classes("text-h6")
+        ui.table(columns=columns, rows=rows, row_key="code", pagination=0).props("dense flat") \
+            .classes("w-full")
 
 
 def _alerts(session: Session, data: Dashboard) -> None:

@@ -1,19 +1,18 @@
-"""/ekspor/klaim.csv and .xlsx: the current queue filter as a file, streamed, never built in memory.
+"""/ekspor/klaim.csv and .xlsx: the current queue filter as a file for people, streamed.
 
-CSV is written chunk by chunk as the rows are read (keyset pages of 2,000 claims, each read
-off the event loop). XLSX cannot be streamed as it is written (it is a zip), so openpyxl's
-write-only mode writes it to a temporary file in a worker thread, which is then streamed
-and deleted. Both go through `core.files.sheets`, the one writer that keeps a value such as
-`=WEBSERVICE(...)` from running as a formula. The role is checked on the server; viewers
-get NIKs and account numbers masked (`desk.masking`, the one place that masks by role). Every
-export is audited with its filter and row count.
+What the file shows (Indonesian headers, labels beside codes, WITA times, real date and number
+cells, `;` CSV with a BOM, masking by role) is `desk.views.downloads`; this module checks the
+login and the role on the server, streams, and audits every export with its filter and count.
+CSV is written chunk by chunk as the rows are read (keyset pages, each read off the event
+loop). XLSX cannot be streamed as it is written (it is a zip), so openpyxl's write-only mode
+writes it to a temporary file in a worker thread, which is then streamed and deleted.
+`claims export` on the command line is the machines' export (desk/export.py): raw codes, ISO.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,16 +22,15 @@ from nicegui import app
 from starlette.background import BackgroundTask
 
 from core.audit import audit
-from core.claims.queries import ClaimFilter, Duty, count, filtered
+from core.claims.queries import ClaimFilter, Duty, count
 from core.context import AppContext
-from core.files.sheets import XlsxSheet, csv_text
-from desk.export import EXPORT_FIELDS, plain_value
-from desk.masking import mask_row, sees_full
+from desk.masking import sees_full
 from desk.permissions import MIN_ROLE, Action, allowed
-from models import Claim, User
+from desk.scope import scoped
+from desk.views import downloads
+from models import User
 from ui import session as sess
 
-CHUNK = 2000
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 
 
@@ -43,8 +41,8 @@ def register(ctx: AppContext) -> None:
         if isinstance(export, Response):
             return export
         await export.audit("klaim.csv")
-        return StreamingResponse(_csv_chunks(export.claim_filter, export.duty, export.user.role),
-                                 media_type="text/csv; charset=utf-8", headers=_disposition("csv"))
+        return StreamingResponse(_csv_chunks(ctx, export), media_type="text/csv; charset=utf-8",
+                                 headers=_disposition(ctx, "csv"))
 
     @app.get("/ekspor/klaim.xlsx")
     async def export_xlsx(request: Request) -> Response:
@@ -55,9 +53,11 @@ def register(ctx: AppContext) -> None:
         if n > XLSX_MAX_ROWS:
             return PlainTextResponse(sess.t("export.too_many_xlsx", count=n, limit=XLSX_MAX_ROWS),
                                      status_code=413)
-        path = await sess.db_call(_write_xlsx, export.claim_filter, export.duty, export.user.role)
+        path = await sess.db_call(downloads.write_xlsx, ctx, export.claim_filter, export.duty,
+                                  export.user.role, export.lang)
         await export.audit("klaim.xlsx", rows=n)
-        return FileResponse(path, filename=_name("xlsx"), background=BackgroundTask(os.unlink, path),
+        return FileResponse(path, filename=downloads.file_name("xlsx", ctx.settings.timezone),
+                            background=BackgroundTask(os.unlink, path),
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -68,6 +68,7 @@ class Export:
     user: User
     claim_filter: ClaimFilter
     duty: Duty
+    lang: str  # the headers' and labels' language: the session's
 
     async def audit(self, target: str, **details: Any) -> None:
         masked = not sees_full(self.user.role)
@@ -86,7 +87,8 @@ async def _export(ctx: AppContext, request: Request) -> Export | Response:
         message = sess.t("error.permission_denied", role=user.role, needed=MIN_ROLE[Action.EXPORT])
         return PlainTextResponse(message, status_code=403)
     sess.touch()
-    return Export(user, _filter(ctx, request), _duty(ctx))
+    # Kabupaten desks (section 8): the file holds the user's kabupaten/kota only, whatever the address asks.
+    return Export(user, scoped(user, _filter(ctx, request)), _duty(ctx), sess.lang())
 
 
 def _filter(ctx: AppContext, request: Request) -> ClaimFilter:
@@ -98,46 +100,18 @@ def _duty(ctx: AppContext) -> Duty:
     return Duty(ctx.settings.timezone)
 
 
-async def _csv_chunks(claim_filter: ClaimFilter, duty: Duty, role: str) -> AsyncIterator[str]:
-    yield csv_text(EXPORT_FIELDS, (), header=True, bom=True)
-    last = 0
-    while True:
-        rows = await sess.db_call(export_chunk, claim_filter, duty, last, role)
-        if not rows:
-            return
-        last = rows[-1].pop("id")
-        yield csv_text(EXPORT_FIELDS, rows)
+async def _csv_chunks(ctx: AppContext, export: Export) -> AsyncIterator[str]:
+    """The CSV: its header, then one chunk of lines per page of claims, each read off the loop."""
+    yield downloads.csv_header(export.lang, ctx.settings.timezone)
+    pages = downloads.rows(ctx, export.claim_filter, export.duty, export.user.role, export.lang)
+    while lines := await sess.db_call(_next_page, pages):
+        yield downloads.csv_lines(lines)
 
 
-def export_chunk(claim_filter: ClaimFilter, duty: Duty, after_id: int, role: str,
-                 limit: int = CHUNK) -> list[dict[str, Any]]:
-    """Up to `limit` claims after `after_id`, as plain values masked for `role` (the last row keeps
-    its `id`)."""
-    columns = [Claim.id, *(getattr(Claim, name) for name in EXPORT_FIELDS)]
-    rows = list(filtered(claim_filter, duty, columns=columns).where(Claim.id > after_id)
-                .order_by(Claim.id).limit(limit).dicts())
-    out = []
-    for i, row in enumerate(rows):
-        row = mask_row(role, {key: plain_value(value) for key, value in row.items()})
-        if i < len(rows) - 1:
-            row.pop("id")
-        out.append(row)
-    return out
+def _next_page(pages: Iterator[list], size: int = downloads.CHUNK) -> list[list]:
+    return [row for _, row in zip(range(size), pages, strict=False)]
 
 
-def _write_xlsx(claim_filter: ClaimFilter, duty: Duty, role: str) -> str:
-    sheet = XlsxSheet("Klaim", EXPORT_FIELDS)
-    last = 0
-    while rows := export_chunk(claim_filter, duty, last, role):
-        last = rows[-1].pop("id")
-        for row in rows:
-            sheet.append(row[name] for name in EXPORT_FIELDS)
-    return sheet.save_temporary("santunan-export-")
-
-
-def _name(kind: str) -> str:
-    return f"klaim_{dt.datetime.now(dt.UTC):%Y%m%d_%H%M}.{kind}"
-
-
-def _disposition(kind: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{_name(kind)}"'}
+def _disposition(ctx: AppContext, kind: str) -> dict[str, str]:
+    name = downloads.file_name(kind, ctx.settings.timezone)
+    return {"Content-Disposition": f'attachment; filename="{name}"'}

@@ -1,5 +1,7 @@
 """/berkas (Berkas): every file received and sent per partner; /berkas/{id}: one file, its record
-errors, download (supervisor and up, audited), and for a rejected file: ignore or reprocess.
+errors, download (supervisor and up, audited), and for a rejected file: ignore or reprocess, or
+mark it handled with a note (desk/handled.py); `?failures=open|handled` keeps the rejected files
+nobody dealt with apart from those somebody did.
 
 The download is a plain HTTP route, so it checks the session and the role itself on the
 server (`desk.files.file_for_download`), whatever the page showed.
@@ -14,11 +16,12 @@ from nicegui import app, ui
 from core.context import AppContext
 from core.text import fmt
 from desk.files import file_for_download, ignore_file, reprocess_file
+from desk.handled import mark_file_handled
 from desk.masking import mask_row
 from desk.permissions import Action, PermissionDenied
 from desk.refusal import Refused
 from desk.views.files import FileDetail, FileFilter, file_detail, files_page, record_errors_page
-from desk.views.jobs import partner_ids
+from desk.views.jobs import HANDLED, OPEN, partner_ids
 from models import BatchFile, FileStatus, JobRun
 from ui import session as sess
 from ui.components.asking import Question, asks
@@ -43,7 +46,8 @@ def register(ctx: AppContext) -> None:
         file_filter = FileFilter(partner=pick(p.get("partner"), partner_ids()),
                                  direction=pick(p.get("direction"), ("IN", "OUT")),
                                  status=pick(p.get("status"), STATUS_FILTER),
-                                 search=(p.get("q") or "")[:100])
+                                 search=(p.get("q") or "")[:100],
+                                 failures=pick(p.get("failures"), (OPEN, HANDLED)))
         await FilesList(page.session, file_filter).build()
 
     @desk_page(ctx, PATH + "/{file_id}", "files.title_one", active=PATH)
@@ -123,23 +127,31 @@ class FilesList:
             self.status = ui.select(statuses, value=f.status or "", label=t("files.col.status"),
                                     on_change=self._apply).props("outlined dense").classes("min-w-52") \
                 .mark("filter-file-status")
+            kinds = {**everything, **{k: t(f"handled.filter.{k}") for k in (OPEN, HANDLED)}}
+            self.failures = ui.select(kinds, value=f.failures or "", label=t("handled.filter.label"),
+                                      on_change=self._apply).props("outlined dense").classes("min-w-44") \
+                .mark("filter-failures")
 
     async def _apply(self) -> None:
         self.filter = FileFilter(partner=self.partner.value or None, direction=self.direction.value or None,
                                  status=self.status.value or None,
-                                 search=(self.search.value or "").strip()[:100])
+                                 search=(self.search.value or "").strip()[:100],
+                                 failures=self.failures.value or None)
         f = self.filter
         keep_in_address(PATH, {"partner": f.partner, "direction": f.direction, "status": f.status,
-                               "q": f.search})
+                               "q": f.search, "failures": f.failures})
         await self.table.load(1)
 
 
 def file_row(session: Session, row: dict) -> dict:
     t = session.t
     status = row["status_key"]
+    label = t(f"file_status.{status}")
+    if row.get("handled_at"):
+        label = t("handled.status_handled", status=label)
     return {"id": row["id"], "name": row["name"], "partner": partner_label(session, row["partner"]),
             "direction": t(f"direction.{row['direction']}"), "status": status,
-            "status_label": t(f"file_status.{status}"), "status_color": STATUS_COLORS.get(status, "grey"),
+            "status_label": label, "status_color": STATUS_COLORS.get(status, "grey"),
             "records": fmt.number(row["record_count"], session.lang),
             "errors": fmt.number(row["error_count"], session.lang) if row["error_count"] else "",
             "total": fmt.rupiah(row["control_total"]), "sha_short": (row["sha256"] or "")[:12],
@@ -213,7 +225,13 @@ class FilePage:
                 ui.icon("check_circle", color="positive")
                 ui.label(t("files.replaced_by"))
                 ui.link(d.replacement["name"], f"{PATH}/{d.replacement['id']}")
-        elif status == F.REJECTED:
+        if d.file.get("handled_at"):
+            with ui.card().classes("w-full gap-1 bg-green-1").mark("file-handled"):
+                by = t("handled.by", user=d.file["handled_by"] or "-",
+                       time=when(self.session, d.file["handled_at"]))
+                ui.label(by).classes("text-body2 text-weight-medium")
+                ui.label(d.file["handled_note"] or "").classes("text-body1")
+        elif status == F.REJECTED and not d.replacement:
             ui.label(t("files.no_replacement", partner=partner_label(self.session, d.file["partner"]))) \
                 .classes("text-body2 text-grey-8").mark("file-no-replacement")
 
@@ -231,9 +249,17 @@ class FilePage:
                             marker="file-reprocess")
                 desk_button(s, t("files.ignore"), "block", Action.IGNORE_FILE, self.ask_ignore,
                             marker="file-ignore")
+                if not d.file.get("handled_at"):
+                    desk_button(s, t("handled.mark"), "task_alt", Action.MARK_HANDLED, self.ask_handled,
+                                marker="mark-handled")
 
     async def _record_errors(self) -> None:
         t = self.session.t
+        if self.session.scope is not None:  # rejected lines quote any kabupaten's workers (section 8)
+            what, desk = t("scope.what.record_errors"), ", ".join(self.session.scope)
+            ui.label(t("scope.province_only", what=what, desk=desk)).classes("text-grey-8") \
+                .mark("record-errors-province-only")
+            return
         self.errors_title = MatchCount(self.session, "files.record_errors", marker="record-errors-title",
                                        classes="text-h6")
         columns = [{"name": "line_no", "label": t("files.col.line"), "field": "line_no", "align": "right"},
@@ -266,6 +292,19 @@ class FilePage:
                         work=lambda reason: ignore_file(self.detail.file["id"], s.username, reason),
                         done=ignored, reason=s.t("common.reason"), reason_required=True,
                         button=s.t("files.ignore"))
+
+    @asks(Action.MARK_HANDLED)
+    def ask_handled(self, s: Session) -> Question:
+        name = self.detail.file["name"]
+
+        async def handled(_file: BatchFile) -> None:
+            ui.notify(s.t("handled.file_done", name=name), type="positive")
+            await self._reload()
+
+        return Question(s.t("handled.confirm_file", name=name), s.t("handled.confirm_help"),
+                        work=lambda note: mark_file_handled(self.detail.file["id"], s.username, note),
+                        done=handled, reason=s.t("handled.note"), reason_required=True,
+                        button=s.t("handled.mark"))
 
     @asks(Action.REPROCESS_FILE)
     def ask_reprocess(self, s: Session) -> Question:

@@ -19,7 +19,7 @@ from core.context import AppContext
 from core.users import THROTTLE, authenticate
 from models import User
 from ui import session as sess
-from ui.frame import language_select
+from ui.frame import language_select, page_language
 
 sleep = asyncio.sleep  # the throttle's wait; tests replace it
 
@@ -30,6 +30,7 @@ def register(ctx: AppContext) -> None:
         if sess.is_logged_in() and not sess.is_idle(ctx.settings.web.idle_timeout_minutes):
             ui.navigate.to(_safe(redirect_to))
             return
+        page_language(sess.lang())
         LoginForm(_safe(redirect_to)).build(expired == "1", bye == "1")
 
     @app.get(sess.LOGIN_DONE_PATH, include_in_schema=False)
@@ -74,7 +75,7 @@ class LoginForm:
             self.password.on("keydown.enter", self.submit)
             self.error = ui.label("").classes("text-negative").mark("login-error")
             self.button = ui.button(t("login.submit"), on_click=self.submit).mark("login-submit")
-            language_select(sess.lang()).props("outlined label-color=black").classes("w-full")
+            language_select(sess.lang(), on_header=False)
 
     async def submit(self) -> None:
         username, password, ip = self.username.value or "", self.password.value or "", _ip()

@@ -2,7 +2,9 @@
 /tugas/riwayat/{id}: one run's whole log, its error in plain words, what to do next, and Re-run.
 
 The filter lives in the URL (`?job=bank_pull&cause=host_key_changed`), so the failure
-counts and alerts can link straight to the runs they count.
+counts and alerts can link straight to the runs they count. `?failures=open` lists the failed
+runs nobody marked handled yet, `?failures=handled` those marked (desk/handled.py): a failed run
+shows who handled it, when and what was done, or a "Tandai sudah ditangani" button with a note.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from nicegui import ui
 
 from core.context import AppContext
 from core.text import fmt
+from desk.handled import mark_run_handled
 from desk.jobs import rerun
 from desk.permissions import Action
 from desk.views.jobs import (
     BAD_RECORDS,
     FAILURE_WINDOW_DAYS,
+    HANDLED,
+    OPEN,
     TRIGGERS,
     RunDetail,
     RunFilter,
@@ -58,7 +63,8 @@ def register(ctx: AppContext) -> None:
         run_filter = RunFilter(job=pick(params.get("job"), job_ids()),
                                outcome=pick(params.get("outcome"), OUTCOMES),
                                trigger=pick(params.get("trigger"), TRIGGERS),
-                               cause=params.get("cause") or None)
+                               cause=params.get("cause") or None,
+                               failures=pick(params.get("failures"), (OPEN, HANDLED)))
         failures = await sess.db_call(failures_by_cause)
         await RunsList(page.session, run_filter).build(failures or [])
 
@@ -115,7 +121,7 @@ class RunsList:
                 "duration": fmt.duration(run["seconds"], s.lang), "counts": counts_text(s, run["counts"]),
                 "outcome_label": t(f"outcome.{run['outcome']}"),
                 "outcome_color": OUTCOME_COLORS.get(run["outcome"], "grey"),
-                "cause": cause_label(s, run["error_cause"]) if run["outcome"] == RunOutcome.FAILED else ""}
+                "cause": _cause(s, run)}
 
     def _failures(self, failures: list[tuple[str, int]]) -> None:
         t = self.session.t
@@ -139,6 +145,8 @@ class RunsList:
             self.outcome = self._select(outcomes, f.outcome, "runs.col.outcome", "filter-outcome")
             triggers = {g: t(f"trigger.{g}") for g in TRIGGERS}
             self.trigger = self._select(triggers, f.trigger, "runs.col.trigger", "filter-trigger")
+            kinds = {k: t(f"handled.filter.{k}") for k in (OPEN, HANDLED)}
+            self.failures = self._select(kinds, f.failures, "handled.filter.label", "filter-failures")
             if f.cause:
                 ui.chip(cause_label(s, f.cause), removable=True, on_value_change=self._drop_cause) \
                     .mark("filter-cause")
@@ -150,16 +158,19 @@ class RunsList:
 
     async def _apply(self) -> None:
         self.filter = RunFilter(job=self.job.value or None, outcome=self.outcome.value or None,
-                                trigger=self.trigger.value or None, cause=self.filter.cause)
+                                trigger=self.trigger.value or None, cause=self.filter.cause,
+                                failures=self.failures.value or None)
         await self._reload()
 
     async def _drop_cause(self) -> None:
-        self.filter = RunFilter(self.filter.job, self.filter.outcome, self.filter.trigger, None)
+        self.filter = RunFilter(self.filter.job, self.filter.outcome, self.filter.trigger, None,
+                                self.filter.failures)
         await self._reload()
 
     async def _reload(self) -> None:
         f = self.filter
-        keep_in_address(PATH, {"job": f.job, "outcome": f.outcome, "trigger": f.trigger, "cause": f.cause})
+        keep_in_address(PATH, {"job": f.job, "outcome": f.outcome, "trigger": f.trigger, "cause": f.cause,
+                               "failures": f.failures})
         await self.table.load(1)
 
 
@@ -200,6 +211,35 @@ class RunPage:
                 ui.link(t("runs.later_success", run=str(later["id"]), time=when(s, later["started_at"])),
                         f"{PATH}/{later['id']}").mark("later-success")
         desk_button(s, t("runs.rerun"), "replay", Action.RUN_JOB, self.ask_rerun, marker="rerun")
+        self.handled = ui.column().classes("w-full gap-1")
+        self._handled()
+
+    def _handled(self) -> None:
+        run, s, t = self.detail.run, self.session, self.session.t
+        self.handled.clear()
+        with self.handled:
+            if run.get("handled_at"):
+                with ui.card().classes("w-full gap-1 bg-green-1").mark("run-handled"):
+                    by = t("handled.by", user=run["handled_by"] or "-", time=when(s, run["handled_at"]))
+                    ui.label(by).classes("text-body2 text-weight-medium")
+                    ui.label(run["handled_note"] or "").classes("text-body1")
+            else:
+                desk_button(s, t("handled.mark"), "task_alt", Action.MARK_HANDLED, self.ask_handled,
+                            marker="mark-handled")
+
+    @asks(Action.MARK_HANDLED)
+    def ask_handled(self, s: Session) -> Question:
+        run = self.detail.run
+
+        def done(handled: JobRun) -> None:
+            run.update(handled_at=handled.handled_at, handled_by=handled.handled_by,
+                       handled_note=handled.handled_note)
+            ui.notify(s.t("handled.run_done", run=str(run["id"])), type="positive")
+            self._handled()
+
+        return Question(s.t("handled.confirm_run", run=str(run["id"])), s.t("handled.confirm_help"),
+                        work=lambda note: mark_run_handled(run["id"], s.username, note), done=done,
+                        button=s.t("handled.mark"), reason=s.t("handled.note"), reason_required=True)
 
     def _advice(self, cause: str | None, error: str | None) -> None:
         s, t = self.session, self.session.t
@@ -257,3 +297,11 @@ class RunPage:
         return Question(s.t("runs.confirm_rerun", job=name), help_text,
                         work=lambda _reason: rerun(self.ctx, run["id"], s.username), done=started,
                         button=s.t("runs.rerun"))
+
+
+def _cause(s: Session, run: dict) -> str:
+    """A failed run's cause, marked when a person handled it."""
+    if run["outcome"] != RunOutcome.FAILED:
+        return ""
+    cause = cause_label(s, run["error_cause"])
+    return s.t("handled.cause_handled", cause=cause) if run.get("handled_at") else cause

@@ -1,4 +1,5 @@
-"""/pengguna (Pengguna, admin): create accounts, change roles, deactivate, reset passwords.
+"""/pengguna (Pengguna, admin): create accounts, change roles and kabupaten desks, deactivate, reset
+passwords.
 
 The rules (only admins; the last active admin stays; nobody deactivates themselves) are
 in `desk.users`, which every handler calls; this page only asks and shows. A new or
@@ -12,7 +13,8 @@ from nicegui import ui
 from core.context import AppContext
 from core.text import i18n
 from desk.permissions import Action
-from desk.users import change_role, create_account, reset_password, set_active
+from desk.scope import codes_of, desk_label
+from desk.users import change_role, create_account, reset_password, set_active, set_kabupaten
 from models import Role, User, utcnow
 from ui import session as sess
 from ui.components.asking import Question, asks
@@ -66,6 +68,8 @@ class UsersPage:
             state = t("users.active") if account.active else t("users.inactive")
             ui.label(state).classes("text-positive" if account.active else "text-grey-7") \
                 .mark(f"state-{account.username}")
+            ui.label(desk_label(codes_of(account), self.ctx.reference, s.lang)).classes("text-body2") \
+                .mark(f"desk-{account.username}")
             if account.locked_until and account.locked_until > utcnow():
                 ui.label(t("users.locked")).classes("text-negative")
             if account.must_change_password:
@@ -82,6 +86,8 @@ class UsersPage:
                 ui.button(t("users.reactivate"), icon="person",
                           on_click=lambda a=account: self.ask_active(a, True)) \
                     .props("no-caps outline dense").mark(f"reactivate-{account.username}")
+            ui.button(t("users.set_kabupaten"), icon="map", on_click=lambda a=account: self.ask_desk(a)) \
+                .props("no-caps outline dense").mark(f"set-desk-{account.username}")
             ui.button(t("users.reset"), icon="key", on_click=lambda a=account: self.ask_reset(a)) \
                 .props("no-caps outline dense").mark(f"reset-{account.username}")
 
@@ -98,6 +104,7 @@ class UsersPage:
                 self.new_role = ui.select(_roles(self.session), value=Role.VIEWER,
                                           label=t("users.col.role")) \
                     .props("outlined dense").classes("min-w-40").mark("new-role")
+                self.new_desk = self._desk_select([]).mark("new-kabupaten")
                 ui.button(t("users.create"), icon="person_add", on_click=self.create) \
                     .mark("create-user-submit")
             self.create_error = ui.label("").classes("text-negative").mark("create-error")
@@ -108,13 +115,15 @@ class UsersPage:
         if session is None:
             return
         ok, result = await attempt(session, create_account, (self.new_name.value or "").strip(),
-                                   self.new_role.value, session.username, full_name=self.new_full.value or "")
+                                   self.new_role.value, session.username, full_name=self.new_full.value or "",
+                                   kabupaten=list(self.new_desk.value or ()), known=self._known())
         if not ok:
             self.create_error.text = result
             return
         user, password = result
         self.create_error.text = ""
         self.new_name.value = self.new_full.value = ""
+        self.new_desk.value = []
         ui.notify(session.t("users.created", user=user.username), type="positive")
         self._show_password(user.username, password)
         await self._reload()
@@ -146,6 +155,46 @@ class UsersPage:
                     .props("flat")
                 ui.button(t("common.save"), on_click=save).mark("role-save")
         dialog.open()
+
+    async def ask_desk(self, account: User) -> None:
+        """The kabupaten desk of `account` (section 8): some kabupaten/kota, or none for the province."""
+        session = await sess.guard(self.ctx, Action.MANAGE_USERS)
+        if session is None:
+            return
+        t = session.t
+        with self.dialog_host, ui.dialog() as dialog, ui.card().classes("w-96 gap-2").mark("desk-dialog"):
+            ui.label(t("users.set_kabupaten")).classes("text-h6")
+            ui.label(account.username).classes("text-body1")
+            choice = self._desk_select(list(codes_of(account) or ())).classes("w-full").mark("desk-choice")
+            error = ui.label("").classes("text-negative").mark("desk-error")
+
+            async def save() -> None:
+                ok, result = await attempt(session, set_kabupaten, account.id, list(choice.value or ()),
+                                           session.username, known=self._known())
+                if not ok:
+                    error.text = result
+                    return
+                dialog.close()
+                dialog.delete()
+                desk = desk_label(codes_of(result), self.ctx.reference, session.lang)
+                ui.notify(t("users.kabupaten_set", user=account.username, desk=desk), type="positive")
+                await self._reload()
+
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(t("common.cancel"), on_click=lambda: (dialog.close(), dialog.delete())) \
+                    .props("flat")
+                ui.button(t("common.save"), on_click=save).mark("desk-save")
+        dialog.open()
+
+    def _desk_select(self, value: list[str]) -> ui.select:
+        s = self.session
+        return ui.select(self.ctx.reference.options("kabupaten", s.lang), value=value, multiple=True,
+                         label=s.t("users.kabupaten")) \
+            .props(f'outlined dense use-chips clearable options-dense hint="{s.t("users.kabupaten_hint")}"') \
+            .classes("min-w-64")
+
+    def _known(self) -> frozenset[str]:
+        return self.ctx.reference.codes("kabupaten")
 
     @asks(Action.MANAGE_USERS)
     def ask_active(self, s: Session, account: User, active: bool) -> Question:

@@ -15,6 +15,7 @@ from core.claims.states import (
     transition,
     transition_many,
 )
+from core.claims.statuses import awaiting_report
 from core.db import allocate_ids, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
 from tests.factories import claim_fields, make_claim, race
@@ -75,7 +76,7 @@ def test_stale_claim_object_cannot_move_a_claim_someone_else_moved(database):
 def test_final_outcome_is_marked_for_reporting_to_bpjs(database):
     claim = make_claim(S.INSTRUCTED)
     transition(claim, S.PAID, actor="job:bank_pull", action="PAID", bank_reference="REF1")
-    assert Claim.awaiting_report().count() == 1
+    assert awaiting_report().count() == 1
 
 
 def test_record_event_keeps_status_and_refuses_status_changes(database):
@@ -170,7 +171,7 @@ def test_mark_reported_clears_the_pending_report_and_keeps_the_status(database):
         assert event.details == f'{{"file": "STATUS.txt", "status": "{label}"}}'
     # not in the status it was read in: not marked, it waits for its next outcome
     assert Claim.get_by_id(moved.id).reported_status is None
-    assert [c.id for c in Claim.awaiting_report()] == [moved.id]
+    assert [c.id for c in awaiting_report()] == [moved.id]
 
 
 def test_status_groups_follow_the_transition_table():

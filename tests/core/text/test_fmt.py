@@ -17,14 +17,16 @@ def test_dates_are_written_with_the_month_name_of_the_language():
     day = dt.date(2025, 7, 21)
     assert fmt.date(day) == "21 Juli 2025"
     assert fmt.date(day, "en") == "21 July 2025"
-    assert fmt.short_date(day) == "21/07/2025"
+    assert fmt.short_date(day) == "21 Jul 2025"
+    assert fmt.short_date(dt.date(2026, 8, 10)) == "10 Agu 2026"
+    assert fmt.short_date(dt.date(2026, 9, 10), "en") == "10 Sep 2026"
 
 
 def test_stored_utc_time_is_shown_in_wita():
     stored = dt.datetime(2025, 7, 20, 17, 5)  # naive UTC
-    assert fmt.datetime(stored) == "21 Juli 2025 01.05 WITA"
-    assert fmt.datetime(stored, "en") == "21 July 2025 01:05 WITA"
-    assert fmt.short_datetime(stored) == "21/07/2025 01.05"
+    assert fmt.datetime(stored) == "21 Jul 2025 01.05 WITA"
+    assert fmt.datetime(stored, "en") == "21 Jul 2025 01:05 WITA"
+    assert fmt.short_datetime(stored) == "21 Jul 2025 01.05"
 
 
 def test_local_day_starts_at_wita_midnight_in_utc():

@@ -107,8 +107,9 @@ def test_approval_by_another_supervisor_applies_the_new_account_and_records_who_
     ca.approve(claim.id, by="supervisor2", rules=RULES)
     stored = Claim.get_by_id(claim.id)
     assert stored.status == S.READY
-    assert (stored.bank_code, stored.account_no, stored.beneficiary_name) == (
-        "130", "9988776655", "Maria Ndun")
+    # BPJS's beneficiary stays; the holder's name is kept beside it (contract section 7).
+    assert (stored.bank_code, stored.account_no, stored.beneficiary_name, stored.account_holder_name) == (
+        "130", "9988776655", claim.beneficiary_name, "Maria Ndun")
     assert stored.pending_account_no is None and stored.pending_change_by_id is None
     assert stored.approved_by == "supervisor2"
     assert stored.approved_fingerprint == payout_fingerprint(stored)
@@ -245,7 +246,8 @@ def test_too_large_a_selection_is_refused(users, monkeypatch):
 
 STATUS_FOR = {ClaimAction.HOLD: S.READY, ClaimAction.RELEASE: S.ON_HOLD, ClaimAction.CORRECT_BANK: S.READY,
               ClaimAction.APPROVE: S.AWAITING_APPROVAL, ClaimAction.RESEND: S.PAYOUT_FAILED,
-              ClaimAction.CANCEL: S.READY, ClaimAction.ADD_NOTE: S.READY, ClaimAction.CLEAR_FLAG: S.READY}
+              ClaimAction.CANCEL: S.READY, ClaimAction.ADD_NOTE: S.READY, ClaimAction.CLEAR_FLAG: S.READY,
+              ClaimAction.CLEAR_REVIEW: S.NEEDS_REVIEW}
 TABLE = list(itertools.product(CLAIM_ACTIONS, Role.ALL))
 
 

@@ -10,6 +10,8 @@ from core.claims.states import transition
 from core.db import is_postgres
 from core.files.layout import Record, check_file, read_records
 from core.text import fmt
+from jobs import crashpoints
+from jobs.bank import push
 from jobs.sftp.client import SftpClient
 from jobs.sftp.connection import error_context
 from jobs.sftp.errors import SftpError
@@ -164,3 +166,30 @@ def test_each_claims_own_instruction_is_looked_up_by_claim_not_by_batch(cycle, m
     assert len(plans) == 1
     assert "payoutinstruction_claim_id_result_status" in plans[0], plans[0]
     assert "batch_id_result_status" not in plans[0], plans[0]
+
+
+def test_more_ready_claims_than_a_batch_holds_go_in_several_batches_each_once(cycle, monkeypatch):
+    """BATCH_CLAIMS caps a batch and its write transaction (hardening finding 5)."""
+    monkeypatch.setattr(push, "BATCH_CLAIMS", 3)
+    ready = [make_claim(S.READY, approved_amount=1_000_000 + n) for n in range(8)]
+    run = cycle.run("bank_push")
+    assert run.outcome == "SUCCEEDED", run.error
+    batches = list(PayoutBatch.select().order_by(PayoutBatch.id))
+    assert [b.instruction_count for b in batches] == [3, 3, 2]
+    assert {b.status for b in batches} == {"DELIVERED"}
+    sent = [r["claim_no"] for b in batches
+            for r in read_instructions(cycle, cycle.inbox("bank") / b.file.name)[1]]
+    assert sent == [c.claim_no for c in ready]  # every READY claim once, in id order
+    assert not Claim.select().where(Claim.status == S.READY).exists()
+
+
+def test_a_crash_between_two_batches_sends_the_rest_once_on_the_next_run(cycle, monkeypatch):
+    monkeypatch.setattr(push, "BATCH_CLAIMS", 3)
+    ready = [make_claim(S.READY, approved_amount=1_000_000 + n) for n in range(7)]
+    with crashpoints.armed("bank_push.after_record", after=1), pytest.raises(crashpoints.InjectedCrash):
+        cycle.run("bank_push")  # the second batch is recorded, not delivered
+    assert Claim.select().where(Claim.status == S.READY).count() == 1
+    assert cycle.run("bank_push").outcome == "SUCCEEDED"
+    sent = [r["claim_no"] for b in PayoutBatch.select().order_by(PayoutBatch.id)
+            for r in read_instructions(cycle, cycle.inbox("bank") / b.file.name)[1]]
+    assert sorted(sent) == sorted(c.claim_no for c in ready) and len(sent) == len(set(sent))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.files.layout import Record, check_file, read_records
+from jobs import crashpoints
+from jobs.bpjs import push
 from models import BatchFile, Claim, ClaimStatus, StatusReport
 
 S = ClaimStatus
@@ -60,3 +64,32 @@ def test_nothing_to_report_means_no_file(cycle):
     cycle.server.stop()
     assert cycle.run("bpjs_push").outcome == "SUCCEEDED"
     assert BatchFile.select().count() == 0
+
+
+def test_many_outcomes_go_in_several_short_files_each_claim_once(cycle, monkeypatch):
+    """FILE_LINES caps a file (and its write transaction); one run reports everything."""
+    monkeypatch.setattr(push, "FILE_LINES", 4)
+    cycle.to_bank(claims=10)
+    answered = cycle.bank_answer(fail_rate=0.0)
+    cycle.run("bank_pull")
+    run = cycle.run("bpjs_push")
+    assert run.outcome == "SUCCEEDED", run.error
+    assert answered.success > 4
+    names = sorted(p.name for p in cycle.inbox("bpjs").glob("SANTUNAN_STATUS_*.txt"))
+    assert len(names) == -(-answered.success // 4)  # ceil: full files of 4, then the rest
+    lines = status_lines(cycle)
+    assert len(lines) == len({line["claim_no"] for line in lines}) == answered.success
+    assert not Claim.select().where(Claim.report_pending).exists()
+
+
+def test_a_crash_between_two_status_files_loses_and_doubles_nothing(cycle, monkeypatch):
+    monkeypatch.setattr(push, "FILE_LINES", 4)
+    cycle.to_bank(claims=10)
+    answered = cycle.bank_answer(fail_rate=0.0)
+    cycle.run("bank_pull")
+    with crashpoints.armed("bpjs_push.after_record", after=1), pytest.raises(crashpoints.InjectedCrash):
+        cycle.run("bpjs_push")  # the second file is recorded, not delivered
+    assert len(status_lines(cycle)) == 4
+    assert cycle.run("bpjs_push").outcome == "SUCCEEDED"
+    lines = status_lines(cycle)
+    assert len(lines) == len({line["claim_no"] for line in lines}) == answered.success

@@ -1,0 +1,25 @@
+"""Every table of the schema: models.py's claim-and-payout tables, then each capability's own.
+
+A capability that came later keeps its tables in its core package (`core/roster/tables.py`,
+`core/statements/tables.py`); this module, which nothing in core imports, lists them all for
+the schema tests and for dropping a benchmark's database. (It is not core.db: the capability
+packages use core.db, and the layers allow no import cycle.)
+"""
+
+from __future__ import annotations
+
+from peewee import Database, Model
+
+from core.db import is_postgres
+from core.roster.tables import TABLES as ROSTER_TABLES
+from core.statements.tables import TABLES as STATEMENT_TABLES
+from models import ALL_MODELS
+
+TABLES: list[type[Model]] = [*ALL_MODELS, *ROSTER_TABLES, *STATEMENT_TABLES]
+
+
+def drop_all(database: Database) -> None:
+    """Drop every table (tests only)."""
+    database.drop_tables(TABLES, safe=True, cascade=is_postgres(database))
+    database.execute_sql("DROP TABLE IF EXISTS schema_migration")
+
