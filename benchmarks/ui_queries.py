@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -25,17 +26,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.claims import name_search
 from core.claims.queries import ClaimFilter, Duty, claim_detail, claims_page, dashboard
-from core.db import init_db, is_postgres
+from core.db import bulk_insert, init_db, is_postgres, write_tx
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT
 from demo.data import NOW, generate
+from demo.people import FIRST_MEN, FIRST_WOMEN, SURNAMES
+from desk.views.audit import AuditFilter, audit_choices, audit_page, cursor_of
 from jobs.registry import JOBS
-from models import Claim, ClaimStatus, db
+from models import AuditLog, Claim, ClaimStatus, db
 
 S = ClaimStatus
 TODAY = NOW.date()  # the demo data's "today", so past-duty counts are realistic
-TARGETS_MS = {"queue page": 50.0, "search by NIK": 20.0, "dashboard": 200.0}
+TARGETS_MS = {"queue page": 50.0, "search by NIK": 20.0, "dashboard": 200.0, "search by name": 50.0,
+              "audit page": 300.0}
+AUDIT_ACTIONS = ("LOGIN", "CLAIM_HOLD", "CLAIM_RELEASE", "APPROVE", "FILE_DOWNLOAD", "EXPORT", "JOB_RUN")
 
 
 def main(argv: list[str]) -> int:
@@ -48,9 +54,10 @@ def main(argv: list[str]) -> int:
     niks = [nik for (nik,) in Claim.select(Claim.nik).order_by(Claim.id).limit(args.repeat * 50).tuples()]
     claim_nos = [n for (n,) in Claim.select(Claim.claim_no).order_by(Claim.id).limit(5000).tuples()]
     duty = Duty()
-    print(f"\n{'database':24} {db.obj.__class__.__name__}, {Claim.select().count():,} claims")
+    print(f"\n{'database':24} {db.obj.__class__.__name__}, {Claim.select().count():,} claims, "
+          f"{os.cpu_count()} cores")
     print(f"{'query':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    results: dict[str, list[float]] = {"queue page": [], "search by NIK": [], "dashboard": []}
+    results: dict[str, list[float]] = {name: [] for name in TARGETS_MS}
     for name, claim_filter, sort, page in cases:
         samples = measure(lambda f=claim_filter, s=sort, p=page: claims_page(f, sort_by=s, page=p, duty=duty,
                                                                            today=TODAY), args.repeat)
@@ -67,15 +74,89 @@ def main(argv: list[str]) -> int:
     report("search by NIK", results["search by NIK"], TARGETS_MS["search by NIK"])
     report("  search by claim number", measure(
         lambda: claims_page(ClaimFilter(search=rnd.choice(claim_nos)), duty=duty, today=TODAY), args.repeat))
-    report("  search by name (contains, not indexed)", measure(
-        lambda: claims_page(ClaimFilter(search="ndun"), duty=duty, today=TODAY), max(3, args.repeat // 4)))
+    name_searches(rnd, duty, args.repeat, results)
     report("  claim detail page", measure(lambda: claim_detail(rnd.choice(claim_nos)), args.repeat))
     results["dashboard"] = measure(lambda: dashboard(duty, TODAY, job_ids=list(JOBS)),
                                    max(5, args.repeat // 2))
     report("dashboard (all aggregates)", results["dashboard"], TARGETS_MS["dashboard"])
-    missed = [name for name, limit in TARGETS_MS.items() if p95(results[name]) > limit]
+    if args.audit_events:
+        audit_pages(args.audit_events, rnd, args.repeat, results)
+    missed = [name for name, limit in TARGETS_MS.items() if results[name] and p95(results[name]) > limit]
     print("\ntargets: " + ("all met" if not missed else "MISSED: " + ", ".join(missed)))
     return 1 if missed else 0
+
+
+def name_searches(rnd: random.Random, duty: Duty, repeat: int, results: dict[str, list[float]]) -> None:
+    """The name search a coordinator types: one word, a first name and a surname, a typo (the queue's
+    page with its count, then the ranked search's first page)."""
+    def typo(word: str) -> str:  # one letter replaced, inside the word: "Yohanes" -> "Yohanis"
+        i = rnd.randrange(1, len(word) - 1)
+        return word[:i] + ("i" if word[i] != "i" else "e") + word[i + 1:]
+
+    surnames = [s for s in SURNAMES if len(s) >= 4 and " " not in s]
+    firsts = [f for f in FIRST_MEN + FIRST_WOMEN if len(f) >= 5]
+    variants = {
+        "one word (a surname)": lambda: rnd.choice(surnames),
+        "first name and surname": lambda: f"{rnd.choice(firsts)} {rnd.choice(surnames)}",
+        "a typo (one letter wrong)": lambda: typo(rnd.choice(firsts)),
+    }
+    for name, term in variants.items():
+        samples = measure(lambda t=term: claims_page(ClaimFilter(search=t()), duty=duty, today=TODAY), repeat)
+        results["search by name"] += samples
+        report(f"  name search, queue page: {name}", samples)
+        samples = measure(lambda t=term: name_search.search(t()), repeat)
+        results["search by name"] += samples
+        report(f"  name search, ranked: {name}", samples)
+    report("search by name (all variants)", results["search by name"], TARGETS_MS["search by name"])
+
+
+def audit_pages(n: int, rnd: random.Random, repeat: int, results: dict[str, list[float]]) -> None:
+    """The audit log page over `n` audit events: filter choices, first page with its count, next pages."""
+    fill_audit_log(n)
+    users = audit_choices()[0][:20] or [None]
+
+    def open_page(f: AuditFilter) -> None:  # what opening the page (or changing its filter) reads
+        audit_choices()
+        audit_page(f, per_page=50)
+
+    whole = AuditFilter()
+    first, total = audit_page(whole, per_page=50)
+    cursors = []
+    for _ in range(20):  # the cursors of pages 1-20, as a user paging on would hold them
+        cursors.append(cursor_of(first[-1]))
+        first, _ = audit_page(whole, per_page=50, after=cursors[-1], known_total=total)
+    samples = measure(lambda: open_page(whole), repeat)
+    results["audit page"] += samples
+    report("  audit page: open (choices, first page, count)", samples)
+    samples = measure(lambda: open_page(AuditFilter(username=rnd.choice(users))), repeat)
+    results["audit page"] += samples
+    report("  audit page: one user's entries", samples)
+    samples = measure(lambda: audit_page(whole, per_page=50, after=rnd.choice(cursors), known_total=total),
+                      repeat)
+    results["audit page"] += samples
+    report("  audit page: next page (keyset, count kept)", samples)
+    report("audit page (all variants)", results["audit page"], TARGETS_MS["audit page"])
+
+
+def fill_audit_log(n: int) -> None:
+    """`n` audit rows (bulk insert; the hash chain is not what the page reads), unless already there."""
+    existing = AuditLog.select().count()
+    if existing >= n:
+        print(f"reusing {existing:,} audit events")
+        return
+    started, rnd = time.monotonic(), random.Random(11)
+    users = [f"petugas{i:02d}" for i in range(40)]
+    start = dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=365)
+    step = dt.timedelta(days=365) / n
+    chunk = 50_000
+    for offset in range(existing, n, chunk):
+        rows = [{"at": start + step * i, "username": rnd.choice(users), "action": rnd.choice(AUDIT_ACTIONS),
+                 "target": f"KLM-{i:08d}", "details": None, "ip": "10.0.0.1"}
+                for i in range(offset, min(n, offset + chunk))]
+        with write_tx():
+            bulk_insert(AuditLog, rows)
+    db.execute_sql("ANALYZE")
+    print(f"inserted {n - existing:,} audit events in {time.monotonic() - started:.0f} s")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -83,6 +164,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--database", help="database URL (default: a new SQLite file in a temp folder)")
     parser.add_argument("--claims", type=int, default=1_000_000, help="demo claims (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=40, help="samples per query (default 40)")
+    parser.add_argument("--audit-events", type=int, default=1_000_000,
+                        help="audit log rows for the audit page (default 1,000,000; 0: skip)")
     return parser.parse_args(argv)
 
 

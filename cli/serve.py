@@ -4,8 +4,11 @@ On an empty database with `seed_demo_data` on (the default), it fills the demo d
 creates an `admin` user whose one-time password is written once to FIRST_ADMIN_FILE in
 work_dir (mode 0600, readable by the operator only) and must be changed at first login. The
 console says where the file is, never the password: a service log is read by more people
-than the operator, and kept longer. The background services start in the web app's startup hook
-(APScheduler needs the running event loop) and stop in its shutdown hook.
+than the operator, and kept longer. That is said in one block (`announcement`) printed once
+everything has started, after the services' own lines, so that it is the last thing on the
+terminal; library loggers speak only from WARNING up (issue 17: a quiet first start). The
+background services start in the web app's startup hook (APScheduler needs the running event
+loop) and stop in its shutdown hook.
 """
 
 from __future__ import annotations
@@ -47,10 +50,14 @@ def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
         return 2
     quiet_libraries()
     ctx.open_database()
-    if ctx.settings.seed_demo_data:
-        seed_if_empty(ctx)
+    password_file = seed_if_empty(ctx) if ctx.settings.seed_demo_data else None
     build(ctx)
-    app.on_startup(lambda: start_background(ctx))
+
+    async def started() -> None:
+        await start_background(ctx)
+        print(announcement(ctx, password_file), flush=True)
+
+    app.on_startup(started)
     app.on_shutdown(lambda: stop_background(ctx))
     ui.run(host=web.host, port=web.port, reload=False, show=False, title="Santunan NTT", language="id",
            favicon="🌾", storage_secret=session_secret(ctx), show_welcome_message=False,
@@ -63,7 +70,7 @@ def run_serve(args: argparse.Namespace, ctx: AppContext) -> int:
 # Libraries that talk at INFO on a terminal (issue 17): a newcomer needs the address and the
 # first admin password's file, not uvicorn's and paramiko's chatter. Their warnings still show.
 NOISY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "nicegui", "apscheduler", "paramiko",
-                 "httpx", "watchfiles", "engineio", "socketio")
+                 "httpx", "watchfiles", "engineio", "socketio", "peewee", "multipart", "asyncio")
 
 
 def quiet_libraries() -> None:
@@ -124,10 +131,11 @@ def session_secret(ctx: AppContext) -> str:
     return secret
 
 
-def seed_if_empty(ctx: AppContext) -> None:
-    """Demo claims and an `admin` with a one-time password, on a database with no claims and no users."""
+def seed_if_empty(ctx: AppContext) -> Path | None:
+    """Demo claims and an `admin` with a one-time password, on a database with no claims and no users;
+    returns the file holding that password (None when the database was not empty)."""
     if Claim.select().exists() or User.select().exists():
-        return
+        return None
     from demo.data import generate
     from demo.roster import seed_roster
 
@@ -142,15 +150,28 @@ def seed_if_empty(ctx: AppContext) -> None:
         password = one_time_password()
     create_user("admin", password, Role.ADMIN, full_name="Administrator", created_by="serve",
                 must_change_password=True)
-    path = write_private(Path(ctx.settings.work_dir) / FIRST_ADMIN_FILE, password + "\n")
-    print("\n" + "=" * 72)
-    print("Pengguna 'admin' dibuat / user 'admin' created")
-    print("  Kata sandi sekali pakai ada di berkas (hanya untuk operator, mode 0600) /")
-    print(f"  one-time password is in the file (operator only, mode 0600): {path}")
-    print("  Wajib diganti saat pertama masuk; hapus berkas sesudahnya / "
-          "must be changed at first login; delete the file afterwards")
-    print(f"  Buka / open: http://{ctx.settings.web.host}:{ctx.settings.web.port}/login")
-    print("=" * 72 + "\n", flush=True)
+    return write_private(Path(ctx.settings.work_dir) / FIRST_ADMIN_FILE, password + "\n")
+
+
+def announcement(ctx: AppContext, password_file: Path | None) -> str:
+    """What `serve` prints once started: the address, and on a first start where the first admin's
+    one-time password is (never the password itself)."""
+    web = ctx.settings.web
+    host = "localhost" if web.host in ("0.0.0.0", "::", "") else web.host
+    address = f"{'https' if web.https else 'http'}://{host}:{web.port}/login"
+    if password_file is None:
+        return f"Santunan NTT berjalan: buka {address} / Santunan NTT is running: open {address}"
+    rule = "=" * 72
+    return "\n".join([
+        "", rule,
+        "Santunan NTT berjalan / is running",
+        f"  Buka / open: {address}",
+        "  Pengguna 'admin' dibuat; kata sandi sekali pakainya ada di berkas (hanya untuk operator) /",
+        "  user 'admin' created; its one-time password is in the file (operator only):",
+        f"  {password_file}",
+        "  Wajib diganti saat pertama masuk; hapus berkas sesudahnya /",
+        "  must be changed at first login; delete the file afterwards",
+        rule, ""])
 
 
 def write_private(path: Path, text: str) -> Path:

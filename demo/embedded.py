@@ -14,10 +14,13 @@ import asyncio
 import logging
 
 from core.context import AppContext
-from demo.simulate.schedule import demo_tasks
+from demo.simulate.schedule import demo_bank_answer, demo_bpjs_drop, demo_run, demo_tasks
 from jobs.scheduler import add_interval_task
 
 log = logging.getLogger(__name__)
+# ctx.extras key, read by ui/pages/jobs.py: seconds between the demo BPJS's drops, the demo bank's
+# answers, and each job's extra turns ({"bpjs_drop": s, "bank_answer": s, "jobs": {job_id: s}}).
+DEMO_CADENCE = "demo_cadence"
 
 
 async def start_embedded_sftp(ctx: AppContext) -> None:
@@ -31,9 +34,14 @@ def schedule_demo_partners(ctx: AppContext) -> None:
     embedded = ctx.settings.embedded_sftp
     if not (embedded.enabled and embedded.simulate):
         return
-    for task in demo_tasks(ctx):
+    tasks = demo_tasks(ctx)
+    for task in tasks:
         add_interval_task(ctx, task.id, task.func, task.args, every_seconds=task.every_seconds,
                           first_after_seconds=task.first_after_seconds)
+    # The jobs page says when the demo partners act (issue 17) without importing demo: it reads this.
+    every = {task.func: task.every_seconds for task in tasks}
+    ctx.extras[DEMO_CADENCE] = {"bpjs_drop": every[demo_bpjs_drop], "bank_answer": every[demo_bank_answer],
+                                "jobs": {t.args[1]: t.every_seconds for t in tasks if t.func is demo_run}}
 
 
 async def stop_embedded_sftp(ctx: AppContext) -> None:

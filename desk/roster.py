@@ -8,21 +8,29 @@ command line, who sees the whole province. NIKs are masked for a role that may n
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import tempfile
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
 from core.audit import audit
 from core.context import AppContext
+from core.files.sheets import XlsxSheet, write_csv
 from core.roster.importing import ImportResult, import_roster
-from core.roster.queries import RosterFilter, export_rows, roster_page
+from core.roster.queries import EXPORT_FIELDS, RosterFilter, export_rows, roster_page
+from core.roster.rows import HEADERS
 from desk.acting import acting_user
-from desk.masking import mask_row
+from desk.masking import mask_row, sees_full
 from desk.permissions import Action
 from desk.scope import codes_of
 from models import User
 
 CLI = "cli"  # the audit trail's name for the operator at the command line
+DOWNLOAD_KINDS = ("csv", "xlsx")
+DATES = ("start", "end")
 
 
 def actor(username: str | None, action: Action) -> User | None:
@@ -57,3 +65,34 @@ def export_for(username: str | None, roster_filter: RosterFilter | None = None) 
     user = actor(username, Action.EXPORT)
     rows = export_rows(roster_filter or RosterFilter(), codes_of(user))
     return rows if user is None else (mask_row(user.role, row) for row in rows)
+
+
+def download_file(username: str, roster_filter: RosterFilter, kind: str) -> Path:
+    """The roster `username` may see (their desk; NIKs masked for their role) as a file for people,
+    audited; the caller deletes it. The import's own headers and values (codes, `DD/MM/YYYY` in a `;`
+    CSV with a BOM, real date cells in XLSX), so a downloaded file, corrected, imports again."""
+    if kind not in DOWNLOAD_KINDS:
+        raise ValueError(kind)
+    user = acting_user(username, Action.EXPORT)
+    rows = (_dated(mask_row(user.role, row)) for row in export_rows(roster_filter, codes_of(user)))
+    titles = [HEADERS[name] for name in EXPORT_FIELDS]
+    if kind == "csv":
+        handle, path = tempfile.mkstemp(prefix="peserta-", suffix=".csv")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            text_rows = ({k: v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v for k, v in row.items()}
+                         for row in rows)
+            count = write_csv(out, EXPORT_FIELDS, text_rows, bom=True, delimiter=";", titles=titles)
+    else:  # write-only: flat memory however long the roster
+        formats = ["dd/mm/yyyy" if name in DATES else None for name in EXPORT_FIELDS]
+        sheet = XlsxSheet("Peserta", titles, formats)
+        for row in rows:
+            sheet.append([row[name] for name in EXPORT_FIELDS])
+        path, count = sheet.save_temporary("peserta-"), sheet.rows
+    audit("EXPORT", username=username, target=f"peserta.{kind}",
+          details={"filter": {k: v for k, v in asdict(roster_filter).items() if v}, "rows": count,
+                   "masked": not sees_full(user.role)})
+    return Path(path)
+
+
+def _dated(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, **{name: dt.date.fromisoformat(row[name]) if row[name] else None for name in DATES}}

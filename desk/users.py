@@ -115,6 +115,23 @@ def reset_password(user_id: int, by: str) -> str:
     return password
 
 
+def accounts_page(by: str, *, after: tuple[bool, str] | None = None,
+                  per_page: int = 50) -> tuple[list[User], int]:
+    """One page of the accounts, active ones first, each group by name, and how many there are.
+
+    `after`: (active, username) of the last account of the previous page. Keyset paging, like
+    the queue's and the audit log's: a page reads `per_page` rows wherever it is in the list.
+    """
+    acting_user(by, Action.MANAGE_USERS)
+    query = User.select()
+    if after is not None:
+        active, name = after
+        later = (User.active == active) & (User.username > name)
+        query = query.where(later | (User.active == False) if active else later)  # noqa: E712
+    accounts = list(query.order_by(User.active.desc(), User.username).limit(max(1, per_page)))
+    return accounts, User.select().count()
+
+
 def _keep_an_admin(leaving: User) -> None:
     """Refuse when `leaving` is the only active admin (call inside write_tx)."""
     admins = User.select(User.id).where(User.role == Role.ADMIN, User.active == True)  # noqa: E712

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from core.alerts import raise_alert
+from core.alerts import cause_said, raise_alert, said
 from core.audit import audit
 from core.context import AppContext
 from core.db import refresh_statistics, retry_when_locked
@@ -282,14 +282,16 @@ def _finish(run: JobRun, outcome: str, result: JobResult, error: str | None, cau
 
 def _alert(ctx: AppContext, spec: JobSpec, run: JobRun, error: JobError) -> None:
     kind = "file_rejected" if error.cause == "file_rejected" else "job_failed"
-    subject = f"Tugas gagal: {spec.label} ({spec.id})"
-    when = fmt.datetime(run.started_at, zone=ctx.settings.timezone)
-    message = (f"Tugas {spec.label} ({spec.id}) yang mulai {when} gagal"
-               f"{' setelah ' + str(run.attempt) + ' percobaan' if run.attempt > 1 else ''}.\n\n"
-               f"{error.message}\n\nPenyebab: {error.cause}. Buka Riwayat Tugas, run #{run.id}, untuk log "
-               f"lengkap; jalankan ulang dari sana setelah masalahnya diatasi.")
+    # Kept as message keys (core.alerts.said), read in each reader's language; the cause as its
+    # label and advice, not its code, and not the error text, which may name server paths (issue 17).
+    job = {"id": spec.label, "en": spec.label_en}
+    cause, advice = cause_said(error.cause)
+    tries = said("alert.after_attempts", n=run.attempt) if run.attempt > 1 else ""
+    message = said("alert.job_failed", job=job, started=run.started_at, tries=tries, cause=cause,
+                   advice=advice, run=str(run.id))
     try:
-        raise_alert(kind, subject, message, alerts=ctx.settings.alerts, job_run=run)
+        raise_alert(kind, said("alert.job_failed.subject", job=job), message, alerts=ctx.settings.alerts,
+                    job_run=run)
     except Exception:  # the run is recorded as failed; a broken alert must not hide that
         log.exception("Peringatan untuk run %s tidak dapat dibuat", run.id)
 

@@ -11,10 +11,9 @@ import logging
 
 from peewee import fn
 
-from core.alerts import raise_alert
+from core.alerts import raise_alert, said
 from core.context import AppContext
 from core.db import write_tx
-from core.text import fmt
 from models import Alert, BatchStatus, InstructionStatus, PayoutBatch, PayoutInstruction, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,13 +41,10 @@ def watch_overdue(ctx: AppContext, now: dt.datetime | None = None) -> list[Alert
         if taken != 1:
             continue  # another process alerted first
         hours = (now - batch.delivered_at).total_seconds() / 3600
+        # Message keys with their figures, read in each reader's language (core.alerts.said).
         alerts.append(raise_alert(
-            "overdue_results", f"Hasil bank terlambat: batch {batch.batch_id}",
-            f"Batch {batch.batch_id} dikirim ke Bank NTT pada "
-            f"{fmt.datetime(batch.delivered_at, zone=ctx.settings.timezone)} ({hours:.0f} jam lalu), tetapi "
-            f"{batch.open_count} dari {batch.instruction_count} instruksi "
-            f"({fmt.rupiah(int(batch.open_amount or 0))}) belum ada hasilnya. Hubungi Bank NTT untuk "
-            f"menanyakan berkas hasil (PAYOUT_RESULT) batch ini; jangan kirim ulang klaimnya sebelum ada "
-            f"jawaban, agar tidak dibayar dua kali.",
+            "overdue_results", said("alert.overdue.subject", batch=batch.batch_id),
+            said("alert.overdue", batch=batch.batch_id, delivered=batch.delivered_at, hours=round(hours),
+                 open=batch.open_count, count=batch.instruction_count, amount=int(batch.open_amount or 0)),
             alerts=ctx.settings.alerts, batch=batch))
     return alerts

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from core.alerts import send_email
+from core.alerts import Said, said, send_email, stored, stored_subject, words
 from core.claims.queries import Duty, DutySummary, past_duty_summary
 from core.context import AppContext
 from core.db import write_tx
@@ -41,27 +41,24 @@ def watch_payment_duty(ctx: AppContext, today: dt.date | None = None) -> Alert |
         open_alert = Alert.select().where(Alert.kind == KIND, Alert.acknowledged_at.is_null()).first()
         if open_alert is not None:
             subject, message = describe(summary) if summary.count else (
-                "Tidak ada lagi klaim yang lewat batas bayar", "Semua klaim yang lewat batas bayar sudah "
-                "dibayar atau ditutup; peringatan ini boleh ditandai selesai.")
-            Alert.update(subject=subject, message=message).where(Alert.id == open_alert.id).execute()
+                said("alert.duty.none.subject"), said("alert.duty.none"))
+            Alert.update(subject=stored_subject(subject), message=stored(message)) \
+                .where(Alert.id == open_alert.id).execute()
             return None
         if not summary.count or Alert.select().where(Alert.kind == KIND, Alert.created_at >= since).exists():
             return None
         subject, message = describe(summary)
-        alert = Alert.create(kind=KIND, subject=subject, message=message)
-    log.warning("PERINGATAN [%s] %s", KIND, alert.subject)
+        alert = Alert.create(kind=KIND, subject=stored_subject(subject), message=stored(message))
+    log.warning("PERINGATAN [%s] %s", KIND, words(alert.subject))
     if send_email(alert, settings.alerts):
         Alert.update(emailed_at=utcnow()).where(Alert.id == alert.id).execute()
     return alert
 
 
-def describe(summary: DutySummary) -> tuple[str, str]:
-    """Subject and message of the alert for these figures (Indonesian: coordinators read it)."""
-    oldest = "; ".join(f"{c['claim_no']} ({fmt.rupiah(c['approved_amount'])}, batas bayar "
-                       f"{fmt.date(c['payment_due_date'])})" for c in summary.oldest)
-    message = (f"{summary.count} klaim belum dibayar padahal sudah lewat batas bayar (batas hari kerja "
-               f"jenis santunannya, dihitung sejak diverifikasi BPJS) per {fmt.date(summary.today)} (total "
-               f"{fmt.rupiah(summary.total)}). Yang paling lama: {oldest}. Buka antrean klaim dengan filter "
-               f"'Hanya yang lewat batas bayar' untuk daftar lengkapnya dan selesaikan yang tertahan (perlu "
-               f"ditinjau, menunggu persetujuan, ditunda, gagal dibayar).")
-    return f"{summary.count} klaim lewat batas bayar", message
+def describe(summary: DutySummary) -> tuple[Said, Said]:
+    """Subject and message of the alert for these figures, as message keys (core.alerts.said):
+    each reader sees them in their language."""
+    oldest = [said("alert.duty.claim", claim=c["claim_no"], amount=c["approved_amount"],
+                   due=c["payment_due_date"]) for c in summary.oldest]
+    return (said("alert.duty.subject", count=summary.count),
+            said("alert.duty", count=summary.count, today=summary.today, total=summary.total, oldest=oldest))

@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from core.alerts import open_alerts as unacknowledged
+from core.claims import name_search
 from core.claims.statuses import UNPAID
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
@@ -25,6 +26,7 @@ from models import (
     Claim,
     ClaimEvent,
     ClaimStatus,
+    InstructionStatus,
     JobRun,
     PayoutBatch,
     PayoutInstruction,
@@ -51,16 +53,17 @@ PAGE_COLUMNS = (Claim.id, Claim.claim_no, Claim.case_no, Claim.worker_name, Clai
 NIK_RE = re.compile(r"\d{16}")
 KPJ_RE = re.compile(r"\d{11}")
 CODE_RE = re.compile(r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*")
+NO_BATCH = "-"  # `batch=-`: the claims never sent in a batch (the tie-out's "no batch" row)
+DECISIONS = ("APPROVED", "REJECTED")  # BPJS's decision (config/layouts/verified_claims.yaml)
+YES_NO, FLAGS = {True: "1", False: "0"}, {"1": True, "0": False}  # `debited=1|0`, `returned=1|0`
+RETURNED_INSTRUCTIONS = PayoutInstruction.select(PayoutInstruction.instruction_id) \
+    .where(PayoutInstruction.result_status == InstructionStatus.RETURNED)
 
 
 @dataclass(frozen=True)
 class Duty:
-    """Where "today" is for the payment duty and the date filters: the programme's zone.
-
-    Each claim carries its `payment_due_date` (core.claims.payment_duty): it is past the
-    duty while unpaid and its due date is before today, the one rule the queue's filter,
-    the dashboard and the alert share.
-    """
+    """Where "today" is for the payment duty and the date filters: the programme's zone. A claim is past
+    its duty while unpaid with `payment_due_date` before today: one rule for the queue, dashboard, alert."""
 
     zone: str = DEFAULT_ZONE
 
@@ -83,8 +86,11 @@ class ClaimFilter:
     received_to: dt.date | None = None
     flagged: bool = False  # only claims flagged for a coordinator
     past_duty: bool = False  # only unpaid claims past the payment duty
-    batch_id: str | None = None
+    batch_id: str | None = None  # NO_BATCH: claims without a batch
     search: str = ""
+    decision: str | None = None  # BPJS's decision; these three make the tie-out's links exact
+    debited: bool | None = None  # a statement debit matched (`debited_on`); None: either
+    returned: bool | None = None  # the current instruction's result is RETURNED; None: either
     # The kabupaten desk (contract section 8): None = the whole province. Set by `desk.scope.scoped`
     # from the user's account, never from an address: `to_params`/`from_params` leave it out.
     scope: tuple[str, ...] | None = None
@@ -100,7 +106,8 @@ class ClaimFilter:
             "from": self.received_from.isoformat() if self.received_from else "",
             "to": self.received_to.isoformat() if self.received_to else "",
             "flagged": "1" if self.flagged else "", "duty": "1" if self.past_duty else "",
-            "batch": self.batch_id or "", "q": self.search,
+            "batch": self.batch_id or "", "q": self.search, "decision": self.decision or "",
+            "debited": YES_NO.get(self.debited, ""), "returned": YES_NO.get(self.returned, ""),
         }
         return {k: v for k, v in params.items() if v}
 
@@ -120,6 +127,8 @@ class ClaimFilter:
             flagged=params.get("flagged") == "1", past_duty=params.get("duty") == "1",
             batch_id=(params.get("batch") or "").strip() or None,
             search=(params.get("q") or "").strip()[:100],
+            decision=params.get("decision") if params.get("decision") in DECISIONS else None,
+            debited=FLAGS.get(params.get("debited", "")), returned=FLAGS.get(params.get("returned", "")),
         )
 
 
@@ -155,7 +164,14 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     if f.flagged:
         where.append(Claim.flagged)  # bare: the partial indexes' WHERE (models.Claim)
     if f.batch_id:
-        where.append(Claim.batch_id == f.batch_id)
+        where.append(Claim.batch_id.is_null() if f.batch_id == NO_BATCH else Claim.batch_id == f.batch_id)
+    if f.decision:
+        where.append(Claim.decision == f.decision)
+    if f.debited is not None:
+        where.append(Claim.debited_on.is_null(not f.debited))
+    if f.returned is not None:
+        returned = Claim.instruction_id.in_(RETURNED_INSTRUCTIONS)
+        where.append(returned if f.returned else (Claim.instruction_id.is_null() | ~returned))
     if f.search:
         where.append(search_condition(f.search))
     return where
@@ -184,9 +200,7 @@ def search_condition(term: str) -> Any:
         code = term.upper()
         return ((Claim.claim_no == code) | (Claim.case_no == code)
                 | _prefix(Claim.claim_no, code) | _prefix(Claim.case_no, code))
-    words = term.lower()
-    return (fn.LOWER(Claim.worker_name).contains(words)
-            | fn.LOWER(Claim.beneficiary_name).contains(words))
+    return name_search.condition(term)  # any word of a name, a typo forgiven, indexed
 
 
 def _prefix(column, text: str):
@@ -309,10 +323,8 @@ def _kabupaten_rows(codes: Sequence[str], groups: list[tuple[str, str, int, int]
 
 def past_duty_summary(duty: Duty = Duty(), today: dt.date | None = None, limit: int = 5,
                       scope: Sequence[str] | None = None) -> DutySummary:
-    """Unpaid claims past their due date: count, Rupiah total and the `limit` longest overdue.
-
-    The same condition as the queue's filter (`Duty.past`), so the numbers agree everywhere.
-    """
+    """Unpaid claims past their due date (`Duty.past`, the queue filter's condition, so the numbers agree):
+    count, Rupiah total and the `limit` longest overdue."""
     today = duty.today(today)
     where = duty.past(today)
     if scope is not None:

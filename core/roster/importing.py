@@ -25,7 +25,7 @@ from core.files.sheets import write_csv
 from core.reference import Reference
 from core.roster.reading import Sheet, Unreadable, open_sheet
 from core.roster.rows import COLUMN_BY_KEY, COLUMNS, Problem, RowChecker, cell_text, header_key
-from core.roster.store import upsert
+from core.roster.store import registered_elsewhere, upsert
 from core.text import i18n
 from models import utcnow
 
@@ -119,36 +119,61 @@ def _apply(sheet: Sheet, positions: dict[str, int], checker: RowChecker, rejecte
     keys = [str(i) for i in range(len(sheet.header))] + [REJECTED_COLUMN]
     if rejected is not None:  # the header as it was, through the one writer, plus Kesalahan
         write_csv(rejected, keys, [_line(keys, sheet.header, REJECTED_COLUMN)], header=False, bom=True)
-    good: list[dict[str, Any]] = []
-    bad: list[dict[str, Any]] = []
+    batch = _Chunk(result, keys, rejected, checker, now)
     for number, cells in sheet.rows:
         n = len(cells)
         values, problems = checker.check({f: cells[i] if i < n else None for f, i in positions.items()})
         if values is not None:
-            good.append(values)
+            batch.good.append((number, cells, values))
         else:
-            report = RowReport(number, tuple(problems))
-            result.rejected += 1
-            if len(result.reports) < KEPT_PROBLEMS:
-                result.reports.append(report)
-            if rejected is not None:
-                bad.append(_line(keys, cells, report.reasons("id")))
-        if len(good) >= chunk or len(bad) >= chunk:
-            _flush(result, good, bad, keys, rejected, now)
-    _flush(result, good, bad, keys, rejected, now)
+            batch.reject(number, cells, problems)
+        if len(batch.good) >= chunk or len(batch.bad) >= chunk:
+            batch.flush()
+    batch.flush()
+    result.reports.sort(key=lambda report: report.row)
     return result
 
 
-def _flush(result: ImportResult, good: list[dict[str, Any]], bad: list[dict[str, Any]], keys: list[str],
-           rejected: IO[str] | None, now: dt.datetime) -> None:
-    with write_tx():  # one chunk: a short hold of the write lock
-        added, updated = upsert(good, now)
-    result.added += added
-    result.updated += updated
-    if rejected is not None and bad:
-        write_csv(rejected, keys, bad, header=False)
-    good.clear()
-    bad.clear()
+@dataclass
+class _Chunk:
+    """The rows read since the last write: the good ones (row number, cells, values), the rejected lines."""
+
+    result: ImportResult
+    keys: list[str]
+    rejected: IO[str] | None
+    checker: RowChecker
+    now: dt.datetime
+    good: list[tuple[int, list[Any], dict[str, Any]]] = field(default_factory=list)
+    bad: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def reject(self, number: int, cells: list[Any], problems: list[Problem]) -> None:
+        report = RowReport(number, tuple(problems))
+        self.result.rejected += 1
+        if len(self.result.reports) < KEPT_PROBLEMS:
+            self.result.reports.append(report)
+        if self.rejected is not None:
+            self.bad.append((number, _line(self.keys, cells, report.reasons("id"))))
+
+    def flush(self) -> None:
+        with write_tx():  # one chunk: a short hold of the write lock
+            # A kabupaten desk may not overwrite a worker enrolled in another kabupaten/kota (section 8):
+            # checked in the same transaction as the upsert, so no other import slips in between.
+            elsewhere = registered_elsewhere([v["kpj"] for _, _, v in self.good], self.checker.scope)
+            rows = []
+            for number, cells, values in self.good:
+                kpj = values["kpj"]
+                if kpj in elsewhere:
+                    self.reject(number, cells, [self.checker.elsewhere(kpj, elsewhere[kpj])])
+                else:
+                    rows.append(values)
+            added, updated = upsert(rows, self.now)
+        self.result.added += added
+        self.result.updated += updated
+        if self.rejected is not None and self.bad:
+            write_csv(self.rejected, self.keys, [line for _, line in sorted(self.bad, key=lambda b: b[0])],
+                      header=False)
+        self.good.clear()
+        self.bad.clear()
 
 
 def _line(keys: list[str], cells: list[Any], reason: str) -> dict[str, Any]:

@@ -72,6 +72,7 @@ class RowChecker:
 
     def __init__(self, reference: Reference, kabupaten_scope: Collection[str] | None = None):
         self.kabupaten = reference.codes("kabupaten")
+        self.kabupaten_names = reference.options("kabupaten")
         self.scope = None if kabupaten_scope is None else frozenset(kabupaten_scope)
         # an occupation is its code or its Indonesian label, in any case
         self.occupations = {code.lower(): code for code in reference.codes("occupation")}
@@ -119,6 +120,12 @@ class RowChecker:
         return {"kpj": kpj, "nik": nik, "name": name, "kabupaten_code": kabupaten,
                 "village": text["village"] or None, "occupation": occupation, "start": start, "end": end,
                 "funding": funding}, []
+
+    def elsewhere(self, kpj: str, code: str) -> Problem:
+        """The KPJ is enrolled in kabupaten/kota `code`, outside the desk: its row may not overwrite it."""
+        return Problem(HEADERS["kpj"], "roster.error.kpj_elsewhere",
+                       {"kpj": kpj, "code": code, "kabupaten": self.kabupaten_names.get(code, code),
+                        "desk": ", ".join(sorted(self.scope or ()))})
 
     @staticmethod
     def _text(problems: list[Problem], name: str, value: str, *, required: bool, longest: int) -> None:

@@ -10,7 +10,7 @@ one INSERT ... SELECT (executemany of single upserts is several times slower the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from core.db import in_values, is_postgres
@@ -48,6 +48,16 @@ def upsert(rows: Sequence[dict[str, Any]], now: dt.datetime) -> tuple[int, int]:
                          r["start"].isoformat(), r["end"] and r["end"].isoformat(), r["funding"], stamp,
                          stamp) for r in by_kpj.values()])
     return added, len(rows) - added
+
+
+def registered_elsewhere(kpjs: Collection[str], scope: Collection[str] | None) -> dict[str, str]:
+    """kpj -> kabupaten code of those of `kpjs` already enrolled outside `scope` (None: the province,
+    nothing is outside it)."""
+    if scope is None or not kpjs:
+        return {}
+    return dict(Participant.select(Participant.kpj, Participant.kabupaten_code)
+                .where(in_values(Participant.kpj, kpjs), Participant.kabupaten_code.not_in(list(scope)))
+                .tuples())
 
 
 def _upsert_sqlite(values: list[tuple[Any, ...]]) -> None:

@@ -4,22 +4,33 @@
 "Sistem (tugas bpjs_pull): Diterima dari BPJS · Baru → Siap Dibayar". Codes become their labels
 (statuses, failure codes, benefit types, kabupaten); a viewer sees NIKs and account numbers
 masked (`desk.masking`, the one place that masks by role), in the details as in the reason.
+The audit log's action codes (`JOB_RUN`, `CLAIM_HOLD`), its job ids and the codes in its details
+(a run's trigger and outcome, a failure's cause, a role, an alert's kind) read as labels too.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from core.reference import Reference
 from core.text import i18n
 from desk.masking import mask_for, mask_text
+from desk.views.jobs import job_name
 
 # Detail fields whose value is a code of a reference list: shown as the list's label.
 CODE_LISTS = {"status": "claim_status", "from_status": "claim_status", "to_status": "claim_status",
               "failure_code": "failure_code", "benefit_type": "benefit_type",
               "kabupaten_code": "kabupaten", "beneficiary_relation": "beneficiary_relation"}
+# Detail fields whose value is a code with a message of its own: `prefix + code` (unknown codes as they are).
+CODE_MESSAGES = {"trigger": "trigger.", "outcome": "outcome.", "error_cause": "cause.", "cause": "cause.",
+                 "kind": "alert_kind."}
+ROLE_FIELDS = frozenset({"role", "from", "to"})  # a role change's details: {"from": role, "to": role}
+JOB_ACTIONS = frozenset({"JOB_RUN", "JOB_PAUSE", "JOB_RESUME", "RUN_HANDLED"})  # their target is a job id
+# A job run started by the schedule, merged into the audit log with "trigger:outcome" as its details.
+RUN_DETAILS = re.compile(r"^(schedule|manual|retry):([A-Z_]*)$")
 
 
 def actor_name(actor: str | None, lang: str) -> str:
@@ -27,8 +38,28 @@ def actor_name(actor: str | None, lang: str) -> str:
     if not actor:
         return i18n.t("history.system", lang)
     if actor.startswith("job:"):
-        return i18n.t("history.job", lang, job=actor.removeprefix("job:"))
+        return i18n.t("history.job", lang, job=job_name(actor.removeprefix("job:"), lang))
     return actor
+
+
+def action_label(action: str | None, lang: str) -> str:
+    """An audit action's label: `JOB_RUN` "Tugas dijalankan", `CLAIM_HOLD` "Klaim: Ditunda"; unknown as is."""
+    if not action:
+        return ""
+    key = f"audit_action.{action}"
+    if key in i18n.MESSAGES:
+        return i18n.t(key, lang)
+    event = f"event.{action.removeprefix('CLAIM_')}"
+    if action.startswith("CLAIM_") and event in i18n.MESSAGES:
+        return i18n.t("audit_action.claim", lang, event=i18n.t(event, lang))
+    return action
+
+
+def target_text(action: str | None, target: str | None, lang: str) -> str:
+    """An audit row's target as people read it: a job's name for the job actions."""
+    if target and action in JOB_ACTIONS:
+        return job_name(target, lang)
+    return target or ""
 
 
 def event_sentence(event: Any, lang: str, role: str | None, reference: Reference) -> str:
@@ -58,6 +89,9 @@ def details_text(details: Any, lang: str, role: str | None, reference: Reference
     details = mask_for(role, "description", _load(details))
     if not details:
         return ""
+    if isinstance(details, str) and (run := RUN_DETAILS.match(details)):
+        return " · ".join(_coded(key, code, lang) for key, code in zip(("trigger", "outcome"), run.groups(),
+                                                                          strict=True) if code)
     if not isinstance(details, Mapping):
         return str(details)
     return ", ".join(f"{_field(key, lang)}: {_value(key, value, lang, reference)}"
@@ -77,7 +111,18 @@ def _value(key: str, value: Any, lang: str, reference: Reference) -> str:
         return i18n.t("download.yes" if value else "download.no", lang)
     if key in CODE_LISTS and isinstance(value, str):
         return reference.label(CODE_LISTS[key], value, lang)
+    if key == "job" and isinstance(value, str):
+        return job_name(value, lang)
+    if isinstance(value, str) and (key in CODE_MESSAGES or key in ROLE_FIELDS):
+        return _coded(key, value, lang)
     return str(value)
+
+
+def _coded(key: str, code: str, lang: str) -> str:
+    if key in ROLE_FIELDS:
+        return i18n.role_label(code, lang)
+    name = CODE_MESSAGES[key] + code
+    return i18n.t(name, lang) if name in i18n.MESSAGES else code
 
 
 def _account(side: Mapping[str, Any], role: str | None) -> str:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from core.context import AppContext
 from jobs.registry import JOBS, PARTNERS
@@ -70,11 +70,15 @@ class JobView:
     pause_reason: str | None
     last: dict[str, Any] | None  # the latest finished run, as `run_row`
     running: dict[str, Any] | None  # the run in progress, as `run_row`
+    open_failures: int = 0  # failed runs nobody marked handled (issue 16: kept apart from handled ones)
+    handled_failures: int = 0  # runs marked handled (desk/handled.py)
 
 
 def jobs_overview(ctx: AppContext) -> list[JobView]:
-    """Every job with its schedule, next run, pause, last outcome and duration, and a run in progress."""
+    """Every job with its schedule, next run, pause, last outcome and duration, a run in progress, and
+    its open and handled failures."""
     views = []
+    failures = failure_counts()
     for info in job_infos(ctx):
         pause = info.paused
         views.append(JobView(
@@ -83,8 +87,21 @@ def jobs_overview(ctx: AppContext) -> list[JobView]:
             paused_by=pause.paused_by if pause else None, paused_at=pause.paused_at if pause else None,
             pause_reason=pause.reason if pause else None,
             last=run_row(info.last_run, _username(info.last_run)) if info.last_run else None,
-            running=run_row(info.running, _username(info.running)) if info.running else None))
+            running=run_row(info.running, _username(info.running)) if info.running else None,
+            open_failures=failures.get(info.id, (0, 0))[0],
+            handled_failures=failures.get(info.id, (0, 0))[1]))
     return views
+
+
+def failure_counts() -> dict[str, tuple[int, int]]:
+    """Per job: (open failures, handled failures), by the runs list's own conditions
+    (`failure_condition`), so each number is the count of the list it links to."""
+    failed = JobRun.outcome == RunOutcome.FAILED
+    kinds = [fn.SUM(Case(None, [(failure_condition(JobRun, kind, failed), 1)], 0))
+             for kind in (OPEN, HANDLED)]
+    rows = (JobRun.select(JobRun.job, *kinds).where(failed | JobRun.handled_at.is_null(False))
+            .group_by(JobRun.job).tuples())
+    return {job: (int(n_open or 0), int(n_handled or 0)) for job, n_open, n_handled in rows}
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN, SQL, Case, fn
 
-from core.claims.queries import ClaimFilter
+from core.claims.queries import NO_BATCH, ClaimFilter
 from core.db import is_postgres
 from core.files.sheets import XlsxSheet
 from core.text import i18n
@@ -53,13 +53,16 @@ TERMS = ("approved", "queued", "instructed", "paid", "failed", "held", "debited"
 SUM_TERMS = ("queued", "instructed", "paid", "failed", "held")  # approved = their sum
 EXCLUDED = (S.REJECTED, S.CANCELLED)
 QUEUED = (S.NEEDS_REVIEW, S.AWAITING_APPROVAL, S.READY)
-# What the claim queue (/klaim) shows for each term: its statuses. The queue filters by status,
-# kabupaten, batch and received day, not by decision or debit, so the approved, debited and
-# returned links show the statuses those claims are in (a superset), named on the page.
+# What the claim queue (/klaim) shows for each term: exactly its claims (`queue_filter`), as the
+# statuses it allows plus, for approved, debited and returned, BPJS's decision, a matched debit and
+# the current instruction's RETURNED result (ClaimFilter.decision/.debited/.returned).
+PAYABLE = tuple(s for s in S.ALL if s not in EXCLUDED)
 TERM_STATUSES: dict[str, tuple[str, ...]] = {
-    "approved": tuple(s for s in S.ALL if s not in EXCLUDED), "queued": QUEUED,
-    "instructed": (S.INSTRUCTED,), "paid": (S.PAID,), "failed": (S.PAYOUT_FAILED,), "held": (S.ON_HOLD,),
-    "debited": (S.PAID, S.PAYOUT_FAILED), "returned": (S.PAYOUT_FAILED,),
+    "approved": PAYABLE, "queued": QUEUED, "instructed": (S.INSTRUCTED,), "paid": (S.PAID,),
+    "failed": (S.PAYOUT_FAILED,), "held": (S.ON_HOLD,), "debited": PAYABLE, "returned": PAYABLE,
+}
+TERM_FILTERS: dict[str, dict[str, Any]] = {
+    "approved": {"decision": "APPROVED"}, "debited": {"debited": True}, "returned": {"returned": True},
 }
 MAX_ROWS = 500
 
@@ -146,12 +149,16 @@ def total(rows: Sequence[TieOutRow]) -> TieOutRow:
                           for t in TERMS})
 
 
-def queue_filter(dimension: str, key: str, term: str) -> ClaimFilter:
-    """The claim queue's filter showing the claims behind one term of one row (see TERM_STATUSES)."""
-    day = dt.date.fromisoformat(key) if dimension == "day" and key else None
+def queue_filter(dimension: str, key: str, term: str, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None) -> ClaimFilter:
+    """The claim queue's filter showing exactly the claims behind one term of one row: its count is the
+    term's count (tested). `date_from`/`date_to`: the page's range of received days, which bounds every
+    row; a day row is that day."""
+    if dimension == "day" and key:
+        date_from = date_to = dt.date.fromisoformat(key)
     return ClaimFilter(statuses=TERM_STATUSES[term], kabupaten=(key,) if dimension == "kabupaten" else (),
-                       batch_id=key or None if dimension == "batch" else None,
-                       received_from=day, received_to=day)
+                       batch_id=(key or NO_BATCH) if dimension == "batch" else None,
+                       received_from=date_from, received_to=date_to, **TERM_FILTERS.get(term, {}))
 
 
 def write_xlsx(rows: Sequence[TieOutRow], dimension: str, lang: str) -> str:

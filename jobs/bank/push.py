@@ -28,7 +28,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from core.alerts import raise_alert
+from core.alerts import raise_alert, said
 from core.claims.checks import payee_name, payout_fingerprint
 from core.claims.states import transition_many
 from core.context import AppContext
@@ -103,9 +103,12 @@ def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult, *,
     short: dict[str, Any] = {}
     batch_file, following = _record_batch(ctx, log, result, short, after)
     if short:  # after the transaction: the alert (and its e-mail) never holds the write lock
+        # Message keys (core.alerts.said): each reader sees it in their language, the date too.
+        closing_date = short.pop("closing_date")
+        params = {**short, "date": closing_date}
         raise_alert("insufficient_balance",
-                    t("statement.balance_short.subject", shortfall=short["shortfall"]),
-                    t("statement.balance_short", **short), alerts=ctx.settings.alerts)
+                    said("statement.balance_short.subject", shortfall=short["shortfall"]),
+                    said("statement.balance_short", **params), alerts=ctx.settings.alerts)
         return batch_file, None
     return batch_file, following
 
@@ -158,7 +161,8 @@ def _fits(log: logging.Logger, lines: list[dict[str, Any]], result: JobResult, s
     if total <= balance.available:
         log.info("%s", t("statement.balance_ok", **known))
         return True
-    short.update(known, count=len(lines), shortfall=fmt.rupiah(total - balance.available))
+    short.update(known, count=len(lines), shortfall=fmt.rupiah(total - balance.available),
+                 closing_date=balance.closing_date)
     message = t("statement.balance_short", **short)
     log.warning("%s", message)
     result.warn(message)

@@ -81,7 +81,7 @@ def test_host_key_failure_is_explained_fixed_and_re_run_moves_the_claims_on(serv
     try:
         with browser_page(SHOTS, timeout_ms=30_000) as page:
             _login(page, served.base)
-            failed_run = _run_now_and_watch_it_fail(page)
+            failed_run = _run_now_and_watch_it_fail(page, served.base)
             _read_the_cause(page, failed_run)
             assert _claims() == {ClaimStatus.READY: READY_CLAIMS}  # nothing moved, nothing sent
             assert not list((served.sftp_root / "bank" / "inbox").glob("NTTPAY_*"))
@@ -105,11 +105,12 @@ def _login(page, base: str) -> None:
     page.get_by_label("Nama pengguna").fill("koordinator")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_text("Lewat batas bayar", exact=True).first.wait_for()
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.locator(".q-page").first.wait_for()
 
 
-def _run_now_and_watch_it_fail(page) -> int:
-    page.get_by_role("button", name="Tugas", exact=True).click()
+def _run_now_and_watch_it_fail(page, base: str) -> int:
+    page.goto(f"{base}/tugas")  # the jobs page (in the navigation's "Tugas & Berkas" menu)
     card = page.locator(".q-card").filter(has_text="Kirim instruksi ke bank").first
     card.get_by_text("setiap hari pukul 02.00 WITA").wait_for()
     page.screenshot(path=str(SHOTS / "01-jobs.png"), full_page=True)
@@ -118,7 +119,7 @@ def _run_now_and_watch_it_fail(page) -> int:
     dialog.get_by_text("Jalankan \u201cKirim instruksi ke bank\u201d sekarang?").wait_for()
     page.screenshot(path=str(SHOTS / "02-confirm-run.png"))
     dialog.get_by_role("button", name="Jalankan sekarang").click()
-    watch = page.locator(".q-card").filter(has_text="Log run #").first
+    watch = page.locator(".q-card").filter(has_text="Log proses #").first
     watch.get_by_text("Gagal", exact=True).wait_for()
     watch.get_by_text("Kunci host server Bank NTT").first.wait_for()
     page.get_by_text("selesai: Gagal").wait_for()  # the notification
@@ -130,7 +131,7 @@ def _run_now_and_watch_it_fail(page) -> int:
 
 
 def _read_the_cause(page, run_id: int) -> None:
-    page.get_by_role("link", name=f"Buka run #{run_id}").first.click()
+    page.get_by_role("link", name=f"Buka proses #{run_id}").first.click()
     page.get_by_text("Apa yang terjadi").wait_for()
     page.get_by_text("Penyebab: Kunci host server berubah").wait_for()
     page.get_by_text("cocokkan sidik jari kunci barunya").wait_for()
@@ -140,10 +141,10 @@ def _read_the_cause(page, run_id: int) -> None:
 def _re_run_and_watch_it_succeed(page, failed_run: int) -> int:
     page.get_by_role("button", name="Jalankan ulang").click()
     dialog = page.locator(".q-dialog")
-    dialog.get_by_text(f"percobaan ulang run #{failed_run}").wait_for()
+    dialog.get_by_text(f"percobaan ulang proses #{failed_run}").wait_for()
     page.screenshot(path=str(SHOTS / "05-confirm-rerun.png"))
     dialog.get_by_role("button", name="Jalankan ulang").click()
-    watch = page.locator(".q-card").filter(has_text="Log run #").first
+    watch = page.locator(".q-card").filter(has_text="Log proses #").first
     watch.get_by_text("Berhasil", exact=True).wait_for()
     page.get_by_text("selesai: Berhasil").wait_for()
     page.screenshot(path=str(SHOTS / "06-rerun-succeeded.png"), full_page=True)
@@ -162,7 +163,7 @@ def _claims_moved_on(page, served: Served, failed_run: int, retry: int) -> None:
     page.get_by_text("Terkirim ke bank").first.wait_for()
     page.screenshot(path=str(SHOTS / "07-batch.png"), full_page=True)
     page.goto(f"{served.base}/tugas/riwayat/{failed_run}")
-    page.get_by_text(f"sudah berhasil lagi di run #{retry}").wait_for()
+    page.get_by_text(f"sudah berhasil lagi di proses #{retry}").wait_for()
     page.screenshot(path=str(SHOTS / "08-failed-run-resolved.png"), full_page=True)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from core.claims.queries import count, count_and_total
 from desk.views.tieout import queue_filter, tieout, tieout_for, total, write_xlsx
 from models import Claim, ClaimStatus, PayoutBatch, PayoutInstruction, Role, User, utcnow
 from tests.factories import make_claim
@@ -92,6 +93,50 @@ def test_each_term_links_to_the_queue_filtered_to_its_claims(database):
     assert queue_filter("batch", "B1", "paid").to_params() == {"status": "PAID", "batch": "B1"}
     day = queue_filter("day", "2026-11-03", "queued").to_params()
     assert day == {"status": "NEEDS_REVIEW,AWAITING_APPROVAL,READY", "from": "2026-11-03", "to": "2026-11-03"}
+    assert queue_filter("kabupaten", "5371", "debited").to_params()["debited"] == "1"
+    assert queue_filter("batch", "", "queued").to_params()["batch"] == "-"  # the "no batch" row
+
+
+def _book_everywhere() -> None:
+    """The book in two kabupaten, two batches, unbatched claims and two received days, with claims
+    that make the terms differ from their statuses: a READY claim BPJS did not approve, a PAID claim
+    not yet debited, a debited claim whose credit came back, a FAILED one never debited."""
+    _book()
+    _sent(S.PAID, 400_000, batch="B2", kabupaten_code="5301")  # no debit yet
+    _sent(S.PAYOUT_FAILED, 600_000, batch="B2", result="RETURNED", kabupaten_code="5301")  # no debit
+    make_claim(S.READY, decision="REJECTED", approved_amount=0, kabupaten_code="5301")
+    make_claim(S.ON_HOLD, approved_amount=50_000, kabupaten_code="5301")
+    Claim.update(received_at=dt.datetime(2026, 11, 2, 3, 0)).where(Claim.kabupaten_code == "5301").execute()
+    Claim.update(received_at=dt.datetime(2026, 11, 3, 23, 30)).where(Claim.kabupaten_code == "5371").execute()
+    make_claim(S.READY, approved_amount=10, received_at=dt.datetime(2026, 10, 15, 2, 0))  # 5371, October
+
+
+@pytest.mark.parametrize("dimension", ["day", "batch", "kabupaten"])
+def test_the_claims_behind_each_link_are_exactly_the_tie_out_figure(database, dimension):
+    """The queue opened by each link counts what the tie-out shows, term by term, row by row."""
+    _book_everywhere()
+    frm, to = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    rows = tieout(dimension, date_from=frm, date_to=to)
+    assert len(rows) >= 2
+    for row in rows:
+        for term, figure in row.terms.items():
+            behind = queue_filter(dimension, row.key, term, frm, to)
+            assert count(behind) == figure.count, (dimension, row.key, term)
+            if term in ("approved", "queued", "held"):  # amounts of the BPJS decision, as the queue sums
+                assert count_and_total(behind)[1] == figure.amount, (dimension, row.key, term)
+    # the terms that are not statuses alone did differ from their statuses' count
+    [k5301] = [r for r in tieout("kabupaten") if r.key == "5301"]
+    assert k5301.terms["approved"].count == 3 and k5301.terms["debited"].count == 0
+    assert k5301.terms["returned"].count == 1
+
+
+def test_the_page_range_bounds_the_links_of_batch_and_kabupaten_rows(database):
+    _book_everywhere()
+    frm, to = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    [row] = [r for r in tieout("kabupaten", date_from=frm, date_to=to) if r.key == "5371"]
+    behind = queue_filter("kabupaten", "5371", "queued", frm, to)
+    assert behind.to_params()["from"] == "2026-11-01" and count(behind) == row.terms["queued"].count == 2
+    assert count(queue_filter("kabupaten", "5371", "queued")) == 3  # without the range: October's too
 
 
 def test_a_kabupaten_desk_sees_its_own_kabupaten_only(database):

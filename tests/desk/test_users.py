@@ -3,7 +3,7 @@ import pytest
 from core.users import authenticate, create_user
 from desk.permissions import PermissionDenied
 from desk.refusal import Refused
-from desk.users import change_role, create_account, reset_password, set_active
+from desk.users import accounts_page, change_role, create_account, reset_password, set_active
 from models import AuditLog, Role, User
 
 PASSWORD = "kupang-rahasia-2026"
@@ -112,3 +112,28 @@ def test_an_unknown_or_deactivated_admin_is_refused(staff):
     set_active(staff["admin"].id, False, by="admin2")
     with pytest.raises(Refused):
         create_account("baru", Role.VIEWER, by="admin")
+
+
+def _many(n: int, *, active: bool = True, prefix: str = "petugas") -> None:
+    for i in range(n):
+        User.create(username=f"{prefix}{i:02d}", role=Role.VIEWER, password_hash="-", active=active)
+
+
+def test_accounts_page_pages_by_keyset_active_first_with_no_repeat_and_no_gap(staff):
+    _many(6, active=False, prefix="lama")
+    _many(5)
+    seen, after = [], None
+    while True:
+        accounts, total = accounts_page("admin", after=after, per_page=4)
+        if not accounts:
+            break
+        seen += [(a.active, a.username) for a in accounts]
+        after = seen[-1]
+    assert total == len(Role.ALL) + 11 == len(seen) == len(set(seen))
+    assert seen == sorted(seen, key=lambda a: (not a[0], a[1]))  # active ones first, each group by name
+    assert [name for active, name in seen if not active] == [f"lama{i:02d}" for i in range(6)]
+
+
+def test_only_an_admin_lists_the_accounts(staff):
+    with pytest.raises(Refused):
+        accounts_page("supervisor")

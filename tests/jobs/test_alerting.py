@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from email import message_from_bytes, policy
 
 from jobs.watch import watch_overdue
 from models import Alert, PayoutBatch, utcnow
@@ -16,9 +17,12 @@ def test_a_jobs_final_failure_is_emailed_with_what_to_do(cycle, smtp_server):
     assert run.outcome == "FAILED"
     alert = Alert.get()
     assert (alert.kind, alert.job_run_id) == ("job_failed", run.id) and alert.emailed_at is not None
-    text = smtp_server.messages[0].content.decode()
-    assert "Tugas gagal: Ambil klaim terverifikasi dari BPJS (bpjs_pull)" in text
-    assert "menolak koneksi" in text
+    mail = message_from_bytes(smtp_server.messages[0].content, policy=policy.default)
+    assert mail["Subject"].startswith("[Santunan NTT] Tugas gagal: Ambil klaim terverifikasi dari BPJS / Job")
+    text = mail.get_content()
+    # The cause's label and what to do, in both languages; never its code.
+    assert "Penyebab: Server tidak dapat dihubungi" in text and "Cause: Server unreachable" in text
+    assert "127.0.0.1" not in text  # the alert names no server address or path (issue 17)
 
 
 def test_overdue_bank_results_are_emailed_once(cycle, smtp_server):

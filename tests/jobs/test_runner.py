@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from core.alerts import words
 from core.db import write_tx
 from jobs import locks
 from jobs.locks import HOLDER, JobBusy
@@ -221,7 +222,8 @@ def test_retries_stop_at_the_configured_count_and_the_final_failure_alerts(job_c
     assert (run.outcome, run.error_cause) == ("FAILED", "timeout")
     alert = Alert.get()
     assert (alert.kind, alert.job_run_id) == ("job_failed", run.id)
-    assert "setelah 4 percobaan" in alert.message
+    assert "setelah 4 percobaan" in words(alert.message)
+    assert "after 4 attempts" in words(alert.message, "en")
 
 
 def test_a_permanent_failure_is_not_retried(job_ctx, fake_job):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.alerts import words
 from jobs.watch import watch_overdue
 from models import Alert, BatchFile, ClaimStatus, PayoutBatch, PayoutInstruction, utcnow
 from tests.factories import make_claim
@@ -29,7 +30,8 @@ def test_a_batch_unanswered_past_the_limit_raises_one_alert(job_ctx):
     alerts = watch_overdue(job_ctx)
     assert [a.batch_id for a in alerts] == [late.id]
     assert alerts[0].kind == "overdue_results"
-    assert "2 dari 3 instruksi (Rp 3.000.000)" in alerts[0].message
+    assert "2 dari 3 instruksi (Rp 3.000.000)" in words(alerts[0].message)
+    assert "2 of 3 instructions (Rp 3.000.000)" in words(alerts[0].message, "en")
     assert watch_overdue(job_ctx) == []  # once per batch
     assert Alert.select().count() == 1
 

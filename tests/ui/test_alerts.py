@@ -1,9 +1,10 @@
 import pytest
 from nicegui.testing import User
 
+from core.alerts import raise_alert, said
 from models import Alert, AuditLog, PayoutBatch, utcnow
 from tests.ui.conftest import confirm, login
-from tests.ui.desk_helpers import finished_run
+from tests.ui.desk_helpers import app_ctx, finished_run
 
 
 def _alerts() -> tuple[Alert, Alert]:
@@ -78,3 +79,18 @@ async def test_a_payment_duty_alert_links_to_the_late_claims(accounts, user: Use
     await user.should_see("Melewati batas bayar")
     link = user.find("Buka klaim yang melewati batas").elements.pop()
     assert link.props["href"] == "/klaim?duty=1"
+
+
+async def test_a_viewer_sees_alert_numbers_masked_and_keyed_texts_in_words(accounts, user: User):
+    raise_alert("job_failed", "Rekening 0012345678 ditolak", "NIK 5371011505850001 tidak cocok.",
+                alerts=app_ctx().settings.alerts)
+    raise_alert("insufficient_balance", said("alert.duty.none.subject"), said("alert.duty.none"),
+                alerts=app_ctx().settings.alerts)
+    await login(user, "viewer")
+    await user.open("/peringatan")
+    await user.should_see("Rekening ••••••5678 ditolak")
+    await user.should_see("NIK 537101••••••0001 tidak cocok.")
+    await user.should_not_see("0012345678")
+    await user.should_not_see("5371011505850001")
+    await user.should_see("Saldo rekening program kurang")  # the new kind's label
+    await user.should_see("Tidak ada lagi klaim yang melewati batas bayar")

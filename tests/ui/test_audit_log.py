@@ -33,8 +33,12 @@ async def test_every_user_action_and_job_run_is_listed_newest_first(accounts, us
     assert {"LOGIN", "CLAIM_HOLD", "FILE_DOWNLOAD", "APPROVE", "JOB_RUN"} <= set(actions)
     assert actions[-1] == "APPROVE"  # January: the oldest
     run = next(r for r in rows if r["action"] == "JOB_RUN")
-    assert (run["user"], run["target"], run["link"]) == ("sistem (jadwal)", "bpjs_pull", "/tugas/riwayat/1")
-    assert "trigger: schedule" in run["details"] and "outcome: FAILED" in run["details"]
+    # Labels, not codes (issue 17): the job's name, the action, the trigger and outcome of the run.
+    assert (run["user"], run["target"]) == ("sistem (jadwal)", "Ambil klaim BPJS")
+    assert run["link"] == "/tugas/riwayat/1"
+    assert run["action_label"] == "Tugas dijalankan"
+    assert "Terjadwal" in run["details"] and "Gagal" in run["details"] and "FAILED" not in run["details"]
+    assert next(r for r in rows if r["action"] == "CLAIM_HOLD")["action_label"] == "Klaim: Ditunda"
     hold = next(r for r in rows if r["action"] == "CLAIM_HOLD")
     assert hold["details"] == "Alasan: cek ahli waris"  # the field named in the reader's language
 

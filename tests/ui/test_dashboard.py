@@ -1,5 +1,7 @@
 import datetime as dt
+import io
 
+import openpyxl
 from nicegui import ui
 from nicegui.testing import User
 
@@ -87,3 +89,21 @@ async def test_english_switch_translates_the_frame_and_statuses(accounts, user: 
     user.find("English").click()
     await user.should_see("Dashboard", retries=30)
     await should_see_all(user, "Ready for payout", "Times in WITA")
+
+
+async def test_the_monthly_report_downloads_from_the_dashboard(accounts, user: User):
+    """Last month in one click (a link to the report route), any recent month through the picker."""
+    today = fmt.local_today()
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    await login(user, "viewer")
+    link = user.find(marker="report-last-xlsx").elements.pop()
+    assert link.props["href"] == f"/laporan/bulanan/{last:%Y-%m}.xlsx"
+    assert user.find(marker="report-last-pdf").elements.pop().props["href"].endswith(f"{last:%Y-%m}.pdf")
+    response = await user.http_client.get(link.props["href"])
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(workbook.sheetnames) >= 2  # a sheet per view
+    user.find(marker="report-month").elements.pop().set_value(f"{today:%Y-%m}")
+    user.find(marker="report-pdf").click()
+    response = await user.download.next(timeout=10)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -2,7 +2,7 @@ import pytest
 from nicegui.testing import User
 
 from desk.jobs import pause, run_now
-from models import AuditLog, JobPause, JobRun
+from models import AuditLog, JobPause, JobRun, utcnow
 from models import User as Account
 from tests.ui.conftest import confirm, login
 from tests.ui.desk_helpers import HOST_KEY_CHANGED, FakeJob, app_ctx, finished_run
@@ -125,3 +125,64 @@ async def test_a_user_demoted_while_the_page_is_open_is_refused(accounts, user: 
     await user.should_see(marker="confirm-error", content="tidak boleh melakukan ini", retries=30)
     assert not JobRun.select().exists()
     assert not AuditLog.select().where(AuditLog.action == "JOB_RUN").exists()
+
+
+async def test_each_job_keeps_open_failures_apart_from_handled_ones(accounts, user: User):
+    """Two failed runs of bank_pull, one marked handled: the card counts one open (linked to the open
+    list of that job) and one handled; a job whose only failure is handled has no open failure."""
+    still_open = finished_run("bank_pull", "FAILED", error="Kunci host server Bank NTT berubah")
+    finished_run("bank_pull", "FAILED", error="Server Bank NTT tidak menjawab",
+                 handled_at=utcnow(), handled_by="supervisor", handled_note="dijalankan ulang")
+    finished_run("bpjs_pull", "FAILED", error="berkas rusak", handled_at=utcnow(), handled_by="supervisor",
+                 handled_note="BPJS mengirim ulang")
+    finished_run("bank_pull", "SUCCEEDED")  # not a failure: counted nowhere
+    await login(user, "viewer")
+    await user.open("/tugas")
+    link = user.find(marker="open-failures-bank_pull").elements.pop()
+    assert link.text == "1 kegagalan terbuka"
+    assert link.props["href"] == "/tugas/riwayat?job=bank_pull&failures=open"
+    handled = user.find(marker="handled-failures-bank_pull").elements.pop()
+    assert (handled.text, handled.props["href"]) == ("1 kegagalan sudah ditangani",
+                                                      "/tugas/riwayat?job=bank_pull&failures=handled")
+    await user.should_see(marker="open-failures-bpjs_pull", content="Tidak ada kegagalan terbuka")
+    await user.should_see("berkas rusak (sudah ditangani)")  # the last run's error, no longer red
+    # the number is the count of the list it opens
+    await user.open("/tugas/riwayat?job=bank_pull&failures=open")
+    await user.should_see(marker="runs-count", content="1 proses")
+    assert [r["id"] for r in user.find(marker="runs-table").elements.pop().rows] == [still_open.id]
+
+
+@pytest.fixture
+def demo_partners(monkeypatch, app_config):
+    """`serve` with the demo partners acting: their cadence where demo/embedded.py puts it."""
+    def schedule(ctx):
+        ctx.extras["demo_cadence"] = {"bpjs_drop": 300, "bank_answer": 45, "jobs": {"bpjs_pull": 180}}
+
+    monkeypatch.setattr("cli.serve.schedule_demo_partners", schedule)
+
+
+async def test_in_demo_mode_the_page_says_when_the_demo_partners_act(accounts, demo_partners, user: User):
+    await login(user, "viewer")
+    await user.open("/tugas")
+    await user.should_see(marker="demo-banner", content="BPJS demo mengirim berkas tiap 5 mnt")
+    await user.should_see(marker="demo-banner", content="menjawab dalam 45 dtk")
+    await user.should_see(marker="demo-every-bpjs_pull", content="Mode demo: juga berjalan tiap 3 mnt")
+    await user.should_not_see(marker="demo-every-bank_push")
+
+
+async def test_without_the_demo_partners_the_page_names_only_the_schedule(accounts, user: User):
+    await login(user, "viewer")
+    await user.open("/tugas")
+    await user.should_see(marker="next-bpjs_pull")
+    await user.should_not_see(marker="demo-banner")
+    await user.should_not_see(marker="demo-every-bpjs_pull")
+
+
+async def test_a_viewer_reads_a_jobs_last_error_with_numbers_masked(accounts, user: User):
+    error = "Berkas hasil ditolak: NIK 5371011505850001, rekening 0012345678"
+    finished_run("bank_pull", "FAILED", error=error, error_cause="file_rejected")
+    await login(user, "viewer")
+    await user.open("/tugas")
+    await user.should_see("NIK 537101••••••0001, rekening ••••••5678")
+    await user.should_not_see("5371011505850001")
+    await user.should_not_see("0012345678")

@@ -8,8 +8,10 @@ import asyncio
 import csv
 import io
 
+import openpyxl
 from nicegui.testing import User
 
+from core.text import fmt
 from core.users import create_user
 from models import AuditLog, ClaimStatus, PayoutBatch, PayoutInstruction, Role
 from models import User as Account
@@ -127,3 +129,24 @@ async def test_a_batch_page_shows_the_desks_lines_and_refuses_a_batch_without_th
             break
         await asyncio.sleep(0.05)
     assert [r["claim_no"] for r in table.rows] == [mine.claim_no]
+
+
+async def test_the_desks_documents_and_report_by_address_hold_its_kabupaten_only(accounts, user: User):
+    """At the server, whatever the address: another kabupaten's batch has no list nor minutes for the
+    desk, and the monthly report lists Kupang alone, its total Kupang's own figures."""
+    kupang_desk()
+    mine, other = two_claims()
+    alor = PayoutBatch.create(batch_id="B-ALOR", instruction_count=1, total_amount=other.approved_amount)
+    PayoutInstruction.create(instruction_id="B-ALOR-1", batch=alor, claim=other, line_no=1, remark="r",
+                             beneficiary_name=other.worker_name, bank_code="130", account_no="0012345678",
+                             amount=other.approved_amount)
+    await login(user, "meja.kupang")
+    for kind in ("daftar-nominatif", "berita-acara"):
+        refused = await user.http_client.get(f"/dokumen/batch/B-ALOR/{kind}.pdf")
+        assert refused.status_code == 404 and "Pekerja Alor" not in refused.text
+    month = fmt.to_local(mine.received_at)
+    report = await user.http_client.get(f"/laporan/bulanan/{month:%Y-%m}.xlsx")
+    assert report.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(report.content))["Per Kabupaten-Kota"].values)
+    assert [row[0] for row in rows[1:-1]] == ["5301"]
+    assert rows[1][2] == 1 and rows[1][2:] == rows[-1][2:]  # one claim received, and the total is it

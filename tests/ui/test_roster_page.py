@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl
 from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
@@ -98,3 +99,46 @@ async def test_an_upload_without_a_required_header_imports_nothing_and_says_why(
     await upload.handle_uploads([SmallFileUpload("roster.csv", "text/csv", b"KPJ;Nama\n26000000001;Maria\n")])
     await user.should_see(marker="roster-error", content="tidak punya kolom wajib NIK", retries=50)
     assert Participant.select().count() == 0
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+
+
+async def test_the_whole_roster_downloads_beside_the_upload_and_imports_again(accounts, user: User):
+    enrol("26000000001", "Maria Bria")
+    enrol("26000000002", "Yohanes Lay", kabupaten="5314", funding="CSR")
+    await open_as(user, "coordinator", "/peserta")
+    user.find(marker="roster-download-csv").click()
+    response = await user.download.next(timeout=10)
+    lines = _csv(response)
+    assert ";".join(lines[0]) + "\n" == HEADER  # the upload's own columns
+    assert lines[1] == ["26000000001", NIK, "Maria Bria", "5371", "", "NELAYAN", "21/07/2025", "",
+                        "APBD_PROVINSI"]
+    assert len(lines) == 3
+    upload = user.find(ui.upload).elements.pop()
+    await upload.handle_uploads([SmallFileUpload("peserta.csv", "text/csv", response.content)])
+    summary = "0 ditambahkan, 2 diperbarui, 0 ditolak"
+    await user.should_see(marker="roster-summary", content=summary, retries=50)
+    xlsx = await user.http_client.get("/peserta.xlsx?funding=CSR")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "KPJ" and len(rows) == 2 and rows[1][2] == "Yohanes Lay"
+    assert rows[1][6] == dt.datetime(2025, 7, 21)  # a real date cell
+    exports = [(a.target, a.username) for a in AuditLog.select().where(AuditLog.action == "EXPORT")]
+    assert exports == [("peserta.csv", "coordinator"), ("peserta.xlsx", "coordinator")]
+
+
+async def test_a_desk_viewer_downloads_its_own_kabupaten_with_niks_masked(accounts, user: User):
+    create_user("lihat.rote", PASSWORD, "viewer")
+    Account.update(kabupaten_codes="5314").where(Account.username == "lihat.rote").execute()
+    enrol("26000000001", "Maria Bria")
+    enrol("26000000002", "Yohanes Lay", kabupaten="5314")
+    assert (await user.http_client.get("/peserta.csv")).status_code in (307, 401)  # not signed in: to login
+    await open_as(user, "lihat.rote", "/peserta")
+    await user.should_see(marker="roster-download")
+    await user.should_not_see(marker="roster-upload")
+    lines = _csv(await user.http_client.get("/peserta.csv"))
+    assert [line[2] for line in lines[1:]] == ["Yohanes Lay"]
+    assert lines[1][1] != NIK and lines[1][1].endswith("0001")  # masked for a viewer
+    assert len(_csv(await user.http_client.get("/peserta.csv?kabupaten=5371"))) == 1  # header only

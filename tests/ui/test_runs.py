@@ -139,3 +139,24 @@ async def test_an_unknown_run_says_so(accounts, user: User):
     await login(user, "viewer")
     await user.open("/tugas/riwayat/999")
     await user.should_see("Proses #999 tidak ditemukan")
+
+
+async def test_a_viewer_reads_a_runs_log_and_error_with_nik_and_account_numbers_masked(accounts, user: User):
+    quoting = "baris 7: NIK 5371011505850001, rekening 0012345678 ditolak bank"
+    run = finished_run("bank_pull", "FAILED", error=f"Berkas hasil ditolak: {quoting}",
+                       error_cause="file_rejected", log=f"01:00:00 Mulai (terjadwal)\n01:00:01 {quoting}")
+    await login(user, "viewer")
+    await user.open(f"/tugas/riwayat/{run.id}")
+    await user.should_see(marker="run-error-text", content="NIK 537101••••••0001, rekening ••••••5678")
+    await user.should_see("01:00:01 baris 7: NIK 537101••••••0001, rekening ••••••5678 ditolak bank")
+    await user.should_not_see("5371011505850001")
+    await user.should_not_see("0012345678")
+
+
+async def test_a_coordinator_reads_the_runs_log_in_full(accounts, user: User):
+    run = finished_run("bank_pull", "FAILED", error="NIK 5371011505850001 ditolak",
+                       error_cause="file_rejected", log="01:00:01 NIK 5371011505850001 ditolak")
+    await login(user, "coordinator")
+    await user.open(f"/tugas/riwayat/{run.id}")
+    await user.should_see(marker="run-error-text", content="NIK 5371011505850001 ditolak")
+    await user.should_see("01:00:01 NIK 5371011505850001 ditolak")

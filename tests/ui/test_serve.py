@@ -1,7 +1,8 @@
 import dataclasses
+import logging
 import stat
 
-from cli.serve import FIRST_ADMIN_FILE, seed_if_empty, session_secret
+from cli.serve import FIRST_ADMIN_FILE, announcement, quiet_libraries, seed_if_empty, session_secret
 from core.context import AppContext
 from core.users import authenticate, create_user
 from models import Claim, User
@@ -31,19 +32,32 @@ def test_configured_session_secret_wins(settings, reference):
 def test_empty_database_gets_demo_claims_and_an_admin_with_a_one_time_password(settings, reference, database,
                                                                                 capsys):
     ctx = context(dataclasses.replace(settings, demo_claims=60), reference)
-    seed_if_empty(ctx)
-    printed = capsys.readouterr().out
-    path = settings.work_dir / FIRST_ADMIN_FILE
+    path = seed_if_empty(ctx)
+    assert path == settings.work_dir / FIRST_ADMIN_FILE
     password = path.read_text(encoding="utf-8").strip()
     admin = User.get(User.username == "admin")
     assert admin.role == "admin" and admin.must_change_password
     assert authenticate("admin", password).ok
     assert Claim.select().count() >= 60
-    seed_if_empty(ctx)  # not empty any more: nothing happens, nothing printed
-    assert capsys.readouterr().out == ""
+    assert seed_if_empty(ctx) is None  # not empty any more: nothing happens
     assert User.select().count() == 1
-    assert (printed.index("Kata sandi sekali pakai") < printed.index("one-time password")
-            < printed.index(str(path)))
+    assert capsys.readouterr().out == ""  # the one block is printed once everything has started
+
+
+def test_a_first_start_says_in_one_block_where_to_open_and_where_the_password_is(settings, reference):
+    ctx = context(settings, reference, host="0.0.0.0", port=8099)
+    path = settings.work_dir / FIRST_ADMIN_FILE
+    block = announcement(ctx, path)
+    assert "http://localhost:8099/login" in block and str(path) in block
+    assert block.index("kata sandi sekali pakai") < block.index("one-time password") < block.index(str(path))
+    later = announcement(ctx, None)  # a later start: one line with the address
+    assert later.count("\n") == 0 and "http://localhost:8099/login" in later
+
+
+def test_library_loggers_speak_only_from_warning_up():
+    quiet_libraries()
+    for name in ("uvicorn", "uvicorn.access", "nicegui", "apscheduler", "paramiko", "peewee.migrations"):
+        assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
 
 
 def test_first_admin_password_is_in_a_private_file_and_never_on_the_console_or_in_the_log(

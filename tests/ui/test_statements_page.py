@@ -4,15 +4,19 @@ coordinator may not (the desk refuses on the server, not only the greyed button)
 import datetime as dt
 
 import pytest
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from core.statements.tables import Statement, StatementException
+from demo.simulate.mt940 import Movement, build_mt940
 from desk.permissions import PermissionDenied
 from desk.statements import resolve_exception
-from models import AuditLog
+from models import AuditLog, Claim
+from tests.factories import make_batch
 from tests.ui.conftest import confirm, login
 
 DAY = dt.date(2026, 11, 3)
+BATCH, PAID_DAY = "B000042", dt.date(2026, 3, 11)  # ids as bank_push makes them: <= 16 characters (:61:)
 
 
 def _exception() -> StatementException:
@@ -57,3 +61,50 @@ def test_a_coordinator_may_not_resolve_even_by_calling_the_desk(accounts):
     with pytest.raises(PermissionDenied):
         resolve_exception(exc.id, "coordinator", "saya kira beres")
     assert StatementException.get_by_id(exc.id).resolved_at is None
+
+
+def _statement(account: str = "0011223344") -> bytes:
+    """A real MT940 (the demo bank's writer) for 11 March 2026: the debit of the batch's paid line,
+    and a debit that is none of ours."""
+    return build_mt940(account=account, reference="STMT-0311", number="70/1", opening=100_000_000,
+                       opening_date=PAID_DAY, movements=[
+                           Movement(PAID_DAY, "D", 10_000_000, f"INS{BATCH}01", "NTT-REF-1", "SANTUNAN"),
+                           Movement(PAID_DAY, "D", 250_000, "NOT-OURS", "NTT-X", "BIAYA")]).encode()
+
+
+async def _upload(user: User, name: str, data: bytes) -> None:
+    upload = user.find(marker="statement-file").elements.pop()
+    await upload.handle_uploads([SmallFileUpload(name, "text/plain", data)])
+
+
+async def test_a_statement_uploaded_on_the_page_matches_and_its_exception_is_resolved_there(accounts,
+                                                                                           user: User):
+    make_batch(BATCH, lines=(("SUCCESS", 10_000_000),))
+    await login(user, "supervisor")
+    await user.open("/rekening-koran")
+    await _upload(user, "MT940_20260311.txt", _statement())
+    await user.should_see(marker="statement-imported", content="STMT-0311", retries=50)
+    assert Claim.get(Claim.instruction_id == f"INS{BATCH}01").debited_on == PAID_DAY
+    [exc] = StatementException.select()
+    assert (exc.kind, exc.customer_reference, exc.amount) == ("UNKNOWN_DEBIT", "NOT-OURS", 250_000)
+    # the page reloads itself with the new statement and its open exception
+    await user.should_see(marker=f"exception-{exc.id}", retries=100)
+    await user.should_see(marker="statements-table")
+    await confirm(user, f"resolve-{exc.id}")
+    reason = "Biaya administrasi bank; dicatat di buku kas"
+    user.find(marker="confirm-reason").type(reason)
+    user.find(marker="confirm-ok").click()
+    await user.should_see(marker="exceptions-count", content="Tidak ada pengecualian", retries=50)
+    done = StatementException.get_by_id(exc.id)
+    assert (done.resolved_by, done.resolution_note) == ("supervisor", reason)
+    await _upload(user, "MT940_20260311.txt", _statement())  # the same file again: said so, not applied
+    await user.should_see(marker="statement-imported", content="sudah pernah diimpor", retries=50)
+    assert Statement.select().count() == 1 and StatementException.select().count() == 1
+
+
+async def test_a_statement_of_another_account_is_refused_on_the_page_with_its_reason(accounts, user: User):
+    await login(user, "coordinator")
+    await user.open("/rekening-koran")
+    await _upload(user, "MT940_LAIN.txt", _statement(account="9999999999"))
+    await user.should_see(marker="statement-error", content="bukan rekening program 0011223344", retries=50)
+    assert Statement.select().count() == 0

@@ -18,7 +18,7 @@ async def test_the_tie_out_shows_each_term_as_a_link_to_the_queue(accounts, user
     await user.should_see("Semua baris cocok sampai ke rupiah")
     await user.should_see("Rp 2.700.000")
     link = user.find(marker="tieout-held").elements.pop()
-    assert link.props["href"] == "/klaim?status=ON_HOLD&kab=5371"
+    assert link.props["href"] == "/klaim?status=ON_HOLD&kab=5371&from=2020-01-01"
     xlsx = user.find(marker="tieout-xlsx").elements.pop()
     assert xlsx.props["href"].startswith("/rekonsiliasi.xlsx?dim=kabupaten")
 
@@ -29,3 +29,16 @@ async def test_a_row_that_does_not_tie_out_is_red(accounts, user: User):
     await user.open("/rekonsiliasi?dim=kabupaten&from=2020-01-01")
     await user.should_see("1 baris tidak cocok")
     await user.should_see(marker="tieout-row-broken")
+
+
+async def test_the_approved_link_opens_exactly_the_claims_bpjs_approved(accounts, user: User):
+    """A READY claim BPJS rejected sits in a payable status: the approved link must leave it out."""
+    make_claim(ClaimStatus.READY, approved_amount=2_000_000)
+    make_claim(ClaimStatus.READY, decision="REJECTED", approved_amount=0)
+    await login(user, "viewer")
+    await user.open("/rekonsiliasi?dim=kabupaten&from=2020-01-01")
+    href = user.find(marker="tieout-approved").elements.pop().props["href"]
+    assert "decision=APPROVED" in href
+    await user.open(href)
+    await user.should_see("1 klaim cocok")
+    await user.should_see("Filter dari tautan: keputusan BPJS disetujui")

@@ -80,3 +80,18 @@ async def test_an_admin_demoted_while_the_page_is_open_is_refused_and_nothing_ch
     await user.should_not_see(marker="confirm-dialog")
     assert not Account.select().where(Account.username == "penyusup").exists()
     assert AuditLog.select().count() == audited
+
+
+async def test_the_accounts_are_paged_on_the_server_next_and_back(accounts, user: User):
+    for i in range(55):
+        Account.create(username=f"petugas{i:02d}", role=Role.VIEWER, password_hash="-")
+    await open_as(user, "admin", "/pengguna")
+    await user.should_see(marker="users-range", content="1-50 dari 59")
+    await user.should_see(marker="user-admin")
+    await user.should_not_see(marker="user-viewer")  # past the first 50 by name
+    user.find(marker="users-next").click()
+    await user.should_see(marker="users-range", content="51-59 dari 59", retries=30)
+    await user.should_see(marker="user-viewer")
+    await user.should_not_see(marker="user-admin")
+    user.find(marker="users-previous").click()
+    await user.should_see(marker="user-admin", retries=30)

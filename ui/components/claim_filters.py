@@ -1,4 +1,9 @@
-"""The filter bar of the claim queue: status, kabupaten, benefit, date range, flags, one search box."""
+"""The filter bar of the claim queue: status, kabupaten, benefit, date range, flags, one search box.
+
+A link may also carry filters the bar has no field for (a batch, BPJS's decision, a matched debit, a
+returned credit: the tie-out's exact links); they are kept, named in a line under the bar, and
+cleared by "reset".
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from core.claims.queries import ClaimFilter
+from core.claims.queries import NO_BATCH, ClaimFilter
 from models import ClaimStatus
 from ui.components.date_field import DateField
 from ui.session import Session
@@ -43,7 +48,25 @@ class FilterBar:
                 .mark("filter-duty")
             ui.button(t("queue.reset"), icon="filter_alt_off", on_click=self.reset) \
                 .props("flat dense no-caps").mark("filter-reset")
-        self.batch_id = f.batch_id
+        self.batch_id, self.decision = f.batch_id, f.decision
+        self.debited, self.returned = f.debited, f.returned
+        self._carried()
+
+    def _carried(self) -> None:
+        """Name the filters that came with the link and have no field, so the list is never a mystery."""
+        t = self.session.t
+        names = []
+        if self.batch_id:
+            names.append(t("queue.carried.no_batch") if self.batch_id == NO_BATCH
+                         else t("queue.carried.batch", batch=self.batch_id))
+        if self.decision:
+            names.append(t(f"queue.carried.decision.{self.decision}"))
+        for name, value in (("debited", self.debited), ("returned", self.returned)):
+            if value is not None:
+                names.append(t(f"queue.carried.{name}.{'yes' if value else 'no'}"))
+        self.carried = ui.label(f"{t('queue.carried')} {'; '.join(names)}" if names else "") \
+            .classes("text-body2 text-primary").mark("filter-carried")
+        self.carried.set_visibility(bool(names))
 
     def _multi(self, label: str, options: dict[str, str], value: tuple[str, ...], marker: str) -> ui.select:
         return ui.select(options, label=label, value=list(value), multiple=True, on_change=self.emit) \
@@ -58,14 +81,16 @@ class FilterBar:
             benefit_types=tuple(self.benefits.value or ()), received_from=_date(self.date_from.value),
             received_to=_date(self.date_to.value), flagged=bool(self.flagged.value),
             past_duty=bool(self.past_duty.value), batch_id=self.batch_id,
-            search=(self.search.value or "").strip()[:100])
+            search=(self.search.value or "").strip()[:100], decision=self.decision, debited=self.debited,
+            returned=self.returned)
 
     async def emit(self) -> None:
         if not self._quiet:
             await self.on_change(self.current())
 
     async def reset(self) -> None:
-        self.batch_id = None
+        self.batch_id = self.decision = self.debited = self.returned = None
+        self.carried.set_visibility(False)
         self._quiet = True
         for field in (self.statuses, self.kabupaten, self.benefits):
             field.set_value([])

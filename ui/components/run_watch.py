@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from desk.masking import mask_text
 from desk.views.jobs import run_progress
 from models import RunOutcome
 from ui import session as sess
@@ -52,7 +53,9 @@ class RunWatch:
             self.timer.cancel()
             return
         outcome, log, error, _cause = progress
-        self._show_lines(log)
+        # A viewer watches the same run with NIKs and account numbers masked (desk/masking.py).
+        log, error = mask_text(self.session.role, log), mask_text(self.session.role, error)
+        self._show_lines(log or "")
         if outcome == RunOutcome.RUNNING or outcome == self.outcome:
             return
         self.outcome = outcome

@@ -22,13 +22,15 @@ from ui.session import Session
 
 PATH = "/peringatan"
 KIND_COLORS = {"job_failed": "red-7", "file_rejected": "orange-8", "overdue_results": "deep-purple-6",
-               "payment_duty": "amber-9"}
+               "payment_duty": "amber-9", "insufficient_balance": "brown-7"}
 
 
 def register(ctx: AppContext) -> None:
     @desk_page(ctx, PATH, "nav.alerts")
     async def alerts_page(page: Page) -> None:
-        (alerts, count), done = await sess.db_call(lambda: (open_alerts(), recently_acknowledged()))
+        s = page.session  # the alerts as this reader reads them: language, and masked for a viewer
+        (alerts, count), done = await sess.db_call(lambda: (open_alerts(s.role, s.lang, s.zone),
+                                                            recently_acknowledged(s.role, s.lang, s.zone)))
         AlertsPage(ctx, page.session).build(alerts, count, done)
 
 

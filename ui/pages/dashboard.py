@@ -3,6 +3,8 @@
 Every figure is of the user's kabupaten desk (section 8; the province for a province-wide user), and
 the kabupaten table lists every kabupaten/kota of the desk, all 22 for the province, zero included:
 the kabupaten with no claims are the ones the programme has not reached, so they must show.
+A card offers the monthly report (section 9) for last month, or a month picked, as XLSX or PDF: links to
+the report routes of ui/pages/reports.py, which check the role and the desk again on the server.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from core.claims.duty_alerts import KIND as PAYMENT_DUTY
 from core.claims.queries import Dashboard, dashboard
 from core.context import AppContext
 from core.text import fmt
+from desk.alerts import as_read
+from desk.permissions import Action
 from desk.views.jobs import job_ids
 from models import ClaimStatus, RunOutcome
 from ui import session as sess
 from ui.components.desk import job_label
 from ui.frame import STATUS_COLORS, Page, desk_page
+from ui.pages.reports import recent_months
 from ui.session import Session
 
 OUTCOME_COLORS = {RunOutcome.SUCCEEDED: "positive", RunOutcome.SUCCEEDED_WITH_WARNINGS: "warning",
                   RunOutcome.FAILED: "negative", RunOutcome.RUNNING: "info"}
+REPORTS = "/laporan/bulanan"  # + /YYYY-MM.xlsx|pdf: the routes of ui/pages/reports.py
 
 
 def register(ctx: AppContext) -> None:
@@ -35,6 +41,8 @@ def register(ctx: AppContext) -> None:
         with ui.row().classes("w-full gap-3 items-stretch"):
             _past_duty(session, data)
             _jobs(session, data)
+            if session.can(Action.EXPORT):  # the report routes refuse the others anyway
+                _monthly_report(session)
         _chart(session, data)
         _kabupaten_table(session, data)
         _alerts(session, data)
@@ -87,6 +95,27 @@ def _jobs(session: Session, data: Dashboard) -> None:
                 ui.label(fmt.datetime(run.started_at, session.lang, session.zone)).classes("text-grey-8")
             if run is not None and run.error:
                 ui.label(run.error).classes("text-caption text-negative q-ml-md")
+
+
+def _monthly_report(session: Session) -> None:
+    """Last month's report in one click (what the Kepala Dinas asks for), or any of the recent months."""
+    t = session.t
+    months = recent_months(fmt.local_today(session.zone))
+    names = {f"{m:%Y-%m}": fmt.date(m, session.lang).split(" ", 1)[1] for m in months}
+    last = f"{months[1]:%Y-%m}"
+    with ui.card().classes("grow min-w-72").mark("monthly-report"):
+        ui.label(t("report.page_title")).classes("text-h6")
+        with ui.row().classes("items-center gap-3 text-body2"):
+            ui.label(t("dash.report_last_month", month=names[last]))
+            for kind in ("xlsx", "pdf"):
+                ui.link(kind.upper(), f"{REPORTS}/{last}.{kind}").mark(f"report-last-{kind}")
+        with ui.row().classes("items-center gap-2"):
+            month = ui.select(names, value=last, label=t("report.month")).props("outlined dense") \
+                .classes("min-w-44").mark("report-month")
+            for kind in ("xlsx", "pdf"):
+                ui.button(kind.upper(), icon="download",
+                          on_click=lambda k=kind: ui.download.from_url(f"{REPORTS}/{month.value}.{k}")) \
+                    .props("flat dense no-caps").mark(f"report-{kind}")
 
 
 def _chart(session: Session, data: Dashboard) -> None:
@@ -149,5 +178,6 @@ def _alerts(session: Session, data: Dashboard) -> None:
                         .classes("text-weight-medium").mark("past-duty-alert")
                     ui.link(t("dash.see_all"), "/klaim?duty=1")
                     continue
+                alert = as_read(alert, session.role, session.lang, session.zone)  # masked for a viewer
                 ui.label(alert.subject).classes("text-weight-medium")
                 ui.label(alert.message)

@@ -1,5 +1,9 @@
 """/tugas (Tugas): each job's schedule in words, next run, last outcome; run now, pause and resume.
 
+Each card keeps open failures apart from handled ones (issue 16): the number of failed runs nobody
+marked handled links to `/tugas/riwayat?failures=open&job=<id>`, the handled ones to
+`?failures=handled`; a last run that failed and was handled no longer shows its error in red.
+
 The page polls the jobs every REFRESH_SECONDS (off the event loop) and redraws a card only
 when something changed, so a run started by another user, by the schedule or from the
 command line appears here too, with its log lines as they come (`RunWatch`).
@@ -13,6 +17,7 @@ from core.context import AppContext
 from core.text import fmt
 from core.text.cron_words import describe
 from desk.jobs import pause, resume, run_now
+from desk.masking import mask_text
 from desk.permissions import Action
 from desk.views.jobs import JobView, jobs_overview
 from models import JobRun, RunOutcome
@@ -40,9 +45,16 @@ class JobsPage:
         self.ctx, self.session = ctx, session
         self.views: list[JobView] = []
         self.watches: dict[int, RunWatch] = {}
+        # Set by `serve` when the embedded demo partners act on their own (demo/embedded.py, DEMO_CADENCE).
+        self.demo: dict = ctx.extras.get("demo_cadence") or {}
 
     async def build(self, views: list[JobView]) -> None:
         ui.link(self.session.t("jobs.history"), "/tugas/riwayat").classes("text-body2").mark("runs-link")
+        if self.demo:  # the cron alone would mislead: the demo partners act every few minutes (issue 17)
+            t, lang = self.session.t, self.session.lang
+            ui.label(t("jobs.demo_banner", bpjs=fmt.duration(self.demo["bpjs_drop"], lang),
+                       bank=fmt.duration(self.demo["bank_answer"], lang))) \
+                .classes("text-body2 bg-deep-purple-1 q-pa-sm rounded-borders").mark("demo-banner")
         self.cards = ui.grid().classes("w-full gap-3 grid-cols-1 md:grid-cols-2").mark("job-cards")
         self.watch_box = ui.column().classes("w-full gap-2").mark("run-watches")
         self.dialog_host = ui.element("div")  # dialogs outlive the cards, which are redrawn on every change
@@ -80,12 +92,16 @@ class JobsPage:
             elif view.next_run_at:
                 ui.label(t("jobs.next_run", time=when(s, view.next_run_at))).classes("text-body2") \
                     .mark(f"next-{view.id}")
+            if every := self.demo.get("jobs", {}).get(view.id):
+                ui.label(t("jobs.demo_every", every=fmt.duration(every, s.lang))) \
+                    .classes("text-body2 text-deep-purple-8").mark(f"demo-every-{view.id}")
             if view.paused_by:
                 ui.label(t("jobs.paused", user=view.paused_by, time=when(s, view.paused_at))) \
                     .classes("text-body2 text-warning").mark(f"paused-{view.id}")
                 if view.pause_reason:
                     ui.label(t("jobs.paused_reason", reason=view.pause_reason)).classes("text-caption")
             self._last(view)
+            self._failures(view)
             with ui.row().classes("gap-2 q-mt-sm"):
                 desk_button(s, t("jobs.run_now"), "play_arrow", Action.RUN_JOB,
                             lambda v=view: self.ask_run(v.id), marker=f"run-{view.id}")
@@ -113,8 +129,25 @@ class JobsPage:
             took = fmt.duration(last["seconds"], s.lang)
             ui.link(t("jobs.last", time=when(s, last["started_at"]), duration=took),
                     f"/tugas/riwayat/{last['id']}").classes("text-body2").mark(f"last-{view.id}")
-        if last["error"]:
-            ui.label(last["error"]).classes("text-caption text-negative")
+        error = mask_text(s.role, last["error"])  # a viewer's card: numbers masked (desk/masking.py)
+        if error and last["handled_at"]:
+            ui.label(t("handled.cause_handled", cause=error)).classes("text-caption text-grey-7")
+        elif error:
+            ui.label(error).classes("text-caption text-negative")
+
+    def _failures(self, view: JobView) -> None:
+        """Open failures (red, to deal with) apart from handled ones (grey, for the record)."""
+        t = self.session.t
+        runs = f"/tugas/riwayat?job={view.id}&failures="
+        with ui.row().classes("items-center gap-3 text-body2"):
+            if view.open_failures:
+                ui.link(t("handled.open_count", count=view.open_failures), runs + "open") \
+                    .classes("text-negative text-weight-medium").mark(f"open-failures-{view.id}")
+            else:
+                ui.label(t("jobs.no_open_failures")).classes("text-grey-7").mark(f"open-failures-{view.id}")
+            if view.handled_failures:
+                ui.link(t("jobs.handled_count", count=view.handled_failures), runs + "handled") \
+                    .classes("text-grey-8").mark(f"handled-failures-{view.id}")
 
     # -- actions ----------------------------------------------------------------------
     @asks(Action.RUN_JOB)

@@ -16,6 +16,7 @@ from core.text.fmt import local_today
 from desk.outreach import outreach_for, record_session
 from desk.permissions import Action
 from ui import session as sess
+from ui.components.date_field import DateField
 from ui.components.desk import attempt, col
 from ui.frame import Page, desk_page
 from ui.session import Session
@@ -84,8 +85,8 @@ class OutreachPage:
                 self.kabupaten = ui.select(options, label=t("outreach.col.kabupaten")) \
                     .props("outlined dense").classes("min-w-56").mark("outreach-kabupaten")
                 today = local_today(self.session.zone).isoformat()
-                self.date = ui.input(t("outreach.form.date"), value=today).props("outlined dense type=date") \
-                    .mark("outreach-date")
+                # The one date input (issue 17): `10 Mar 2026`, never the browser's mm/dd/yyyy.
+                self.date = DateField(t("outreach.form.date"), today, self.session.lang).mark("outreach-date")
                 self.attendees = ui.input(t("outreach.col.attendees"), value="0") \
                     .props("outlined dense type=number min=0").classes("w-32").mark("outreach-attendees")
             self.place = ui.input(t("outreach.form.place")).props("outlined dense maxlength=200") \

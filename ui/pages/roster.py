@@ -5,6 +5,10 @@ The upload goes through the same import as `roster import` (`desk.roster.import_
 kabupaten desk and audit checked on the server). Its rejected rows, with their `Kesalahan`,
 are offered as a CSV download to this session only (`ui.download.content`), so they can be
 fixed and uploaded again. NIKs are masked for a role that may not see them (`desk.masking`).
+
+Beside the upload, the whole roster the user may see (their kabupaten desk; the filter shown) downloads
+as CSV or XLSX from `/peserta.csv` and `/peserta.xlsx` (`desk.roster.download_file`: role, desk, masking
+and audit on the server), in the upload's own format, so a corrected file imports again.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
-from nicegui import ui
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from nicegui import app, ui
+from starlette.background import BackgroundTask
 
 from core.context import AppContext
 from core.roster.importing import ImportResult
@@ -22,9 +29,9 @@ from core.roster.queries import RosterFilter
 from core.roster.reading import Unreadable
 from core.roster.rows import FUNDING
 from core.text import fmt, i18n
-from desk.permissions import Action
+from desk.permissions import Action, PermissionDenied
 from desk.refusal import Refused
-from desk.roster import import_file, page_for
+from desk.roster import DOWNLOAD_KINDS, download_file, import_file, page_for
 from ui import session as sess
 from ui.components.desk import PagedTable, col
 from ui.components.lists import MatchCount, keep_in_address, pick, read_rows
@@ -33,16 +40,39 @@ from ui.session import Session
 
 PATH = "/peserta"
 SHOWN_ROWS = 20  # bad rows listed on the page; the download holds them all
+MEDIA = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def register(ctx: AppContext) -> None:
     @desk_page(ctx, PATH, "nav.roster")
     async def roster_page(page: Page, request: Request) -> None:
-        p = request.query_params
-        roster_filter = RosterFilter(search=(p.get("q") or "")[:100],
-                                     kabupaten=pick(p.get("kabupaten"), ctx.reference.codes("kabupaten")),
-                                     funding=pick(p.get("funding"), FUNDING))
-        await RosterList(ctx, page.session, roster_filter).build()
+        await RosterList(ctx, page.session, _filter(ctx, request)).build()
+
+    @app.get(PATH + ".{kind}")
+    async def download(kind: str, request: Request) -> Response:
+        if kind not in DOWNLOAD_KINDS:
+            return PlainTextResponse(sess.t("roster.download.kind", kind=kind), status_code=404)
+        if not sess.is_logged_in() or sess.is_idle(ctx.settings.web.idle_timeout_minutes):
+            return PlainTextResponse(sess.t("login.required"), status_code=401)
+        try:
+            path = await sess.db_call(download_file, app.storage.user.get("username"), _filter(ctx, request),
+                                      kind)
+        except PermissionDenied as exc:
+            return PlainTextResponse(sess.t("error.permission_denied", role=exc.role, needed=exc.needed),
+                                     status_code=403)
+        except Refused as exc:
+            return PlainTextResponse(exc.message(sess.lang()), status_code=403)
+        sess.touch()
+        return FileResponse(path, filename=f"peserta.{kind}", media_type=MEDIA[kind],
+                            background=BackgroundTask(os.unlink, path))
+
+
+def _filter(ctx: AppContext, request: Request) -> RosterFilter:
+    p = request.query_params
+    return RosterFilter(search=(p.get("q") or "")[:100],
+                        kabupaten=pick(p.get("kabupaten"), ctx.reference.codes("kabupaten")),
+                        funding=pick(p.get("funding"), FUNDING))
 
 
 class RosterList:
@@ -50,8 +80,11 @@ class RosterList:
         self.ctx, self.session, self.filter = ctx, session, roster_filter
 
     async def build(self) -> None:
-        if self.session.can(Action.IMPORT_ROSTER):
-            self._upload()
+        with ui.row().classes("w-full items-start gap-3 no-wrap"):
+            if self.session.can(Action.IMPORT_ROSTER):
+                self._upload()
+            if self.session.can(Action.EXPORT):
+                self._download()
         t = self.session.t
         with ui.row().classes("items-end gap-2 w-full"):
             ui.input(t("roster.search"), value=self.filter.search, on_change=self._search) \
@@ -97,9 +130,26 @@ class RosterList:
                 "end": fmt.short_date(p["end"], s.lang) if p["end"] else "",
                 "funding": s.t(f"roster.funding.{p['funding']}")}
 
+    def _download(self) -> None:
+        t = self.session.t
+        with ui.card().classes("gap-2 min-w-60").mark("roster-download"):
+            ui.label(t("roster.download.title")).classes("text-subtitle1 text-weight-medium")
+            ui.label(t("roster.download.help")).classes("text-body2 text-grey-8")
+            with ui.row().classes("gap-2"):
+                for kind in DOWNLOAD_KINDS:
+                    ui.button(kind.upper(), icon="download", on_click=lambda k=kind: self._download_file(k)) \
+                        .props("no-caps outline dense").mark(f"roster-download-{kind}")
+
+    def _download_file(self, kind: str) -> None:
+        """The file of the filter on screen; the route checks the role and the desk again."""
+        sess.touch()
+        params = {"q": self.filter.search, "kabupaten": self.filter.kabupaten, "funding": self.filter.funding}
+        query = urlencode({k: v for k, v in params.items() if v})
+        ui.download.from_url(f"{PATH}.{kind}" + (f"?{query}" if query else ""))
+
     def _upload(self) -> None:
         t = self.session.t
-        with ui.card().classes("w-full gap-2").mark("roster-upload"):
+        with ui.card().classes("grow gap-2").mark("roster-upload"):
             ui.label(t("roster.upload.title")).classes("text-subtitle1 text-weight-medium")
             ui.label(t("roster.upload.help")).classes("text-body2 text-grey-8")
             ui.upload(label=t("roster.upload.button"), auto_upload=True, max_files=1,

@@ -18,6 +18,7 @@ from core.context import AppContext
 from core.text import fmt
 from desk.handled import mark_run_handled
 from desk.jobs import rerun
+from desk.masking import mask_text
 from desk.permissions import Action
 from desk.views.jobs import (
     BAD_RECORDS,
@@ -203,7 +204,7 @@ class RunPage:
 
     def _failure(self) -> None:
         run, s, t = self.detail.run, self.session, self.session.t
-        self._advice(run["error_cause"], self.detail.error)
+        self._advice(run["error_cause"], mask_text(s.role, self.detail.error))  # a viewer: masked (section 8)
         if self.detail.later_success:
             later = self.detail.later_success
             with ui.row().classes("items-center gap-1"):
@@ -281,7 +282,8 @@ class RunPage:
                 ui.label(t("runs.log_empty")).classes("text-grey-7")
                 return
             log = ui.log().classes("w-full h-96 text-caption").mark("run-full-log")
-            log.push(self.detail.log, style=LINE_STYLE)
+            # A log quotes the records it read (a NIK, an account number): masked for a viewer (section 8).
+            log.push(mask_text(self.session.role, self.detail.log), style=LINE_STYLE)
 
     @asks(Action.RUN_JOB)
     def ask_rerun(self, s: Session) -> Question:

@@ -7,7 +7,8 @@ APPROVED that are not REJECTED or CANCELLED (`approved_amount`); queued = NEEDS_
 AWAITING_APPROVAL + READY; held = ON_HOLD (both `approved_amount`); instructed = INSTRUCTED,
 paid = PAID, failed = PAYOUT_FAILED (each the amount of the claim's current instruction);
 debited = claims a statement debit matched (`debited_on`); returned = instructions RETURNED.
-Counts and Rupiah; each number links to the claim queue filtered to the claims behind it; a row
+Counts and Rupiah; each number links to the claim queue filtered to exactly the claims behind it
+(the page's range of days included; `decision`, `debited`, `returned` for those terms); a row
 where an identity does not hold is red; the whole table downloads as XLSX
 (`/rekonsiliasi.xlsx`, through the one sheet writer), with the same filter in the URL
 (`?dim=batch&from=2026-11-01&to=2026-11-30`).
@@ -97,7 +98,7 @@ class TieOutPage:
     def build(self) -> None:
         t = self.session.t
         ui.label(t("tieout.title")).classes("text-h6")
-        ui.label(t("tieout.help")).classes("text-body2 text-grey-8")
+        ui.label(t("tieout.help_exact")).classes("text-body2 text-grey-8")
         with ui.row().classes("items-center gap-2"):
             for dim in DIMENSIONS:
                 ui.button(t(f"tieout.dim.{dim}"),
@@ -136,7 +137,8 @@ class TieOutPage:
                 with ui.element("td").classes("q-pa-xs"):
                     text = self._amount(row.terms[term].count, row.terms[term].amount)
                     if links and row.terms[term].count:
-                        query = urlencode(queue_filter(self.dim, row.key, term).to_params())
+                        query = urlencode(queue_filter(self.dim, row.key, term, self.date_from,
+                                                          self.date_to).to_params())
                         ui.link(text, f"/klaim?{query}").mark(f"tieout-{term}")
                     else:
                         ui.label(text)

@@ -1,5 +1,5 @@
 """/pengguna (Pengguna, admin): create accounts, change roles and kabupaten desks, deactivate, reset
-passwords.
+passwords. The accounts are paged on the server by keyset (`desk.users.accounts_page`).
 
 The rules (only admins; the last active admin stays; nobody deactivates themselves) are
 in `desk.users`, which every handler calls; this page only asks and shows. A new or
@@ -11,10 +11,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.context import AppContext
-from core.text import i18n
+from core.text import fmt, i18n
 from desk.permissions import Action
 from desk.scope import codes_of, desk_label
-from desk.users import change_role, create_account, reset_password, set_active, set_kabupaten
+from desk.users import accounts_page, change_role, create_account, reset_password, set_active, set_kabupaten
 from models import Role, User, utcnow
 from ui import session as sess
 from ui.components.asking import Question, asks
@@ -28,23 +28,64 @@ PATH = "/pengguna"
 def register(ctx: AppContext) -> None:
     @desk_page(ctx, PATH, "nav.users", need=Action.MANAGE_USERS)
     async def users_page(page: Page) -> None:
-        accounts = await sess.db_call(_accounts)
-        UsersPage(ctx, page.session).build(accounts)
+        users = UsersPage(ctx, page.session)
+        users.build()
+        await users.show_page()
 
 
-def _accounts() -> list[User]:
-    return list(User.select().order_by(User.active.desc(), User.username))
+PER_PAGE = 50  # accounts a page; paged on the server by keyset (desk.users.accounts_page)
 
 
 class UsersPage:
     def __init__(self, ctx: AppContext, session: Session):
         self.ctx, self.session = ctx, session
 
-    def build(self, accounts: list[User]) -> None:
+    def build(self) -> None:
+        t = self.session.t
         self.dialog_host = ui.element("div")
         self._create_form()
+        # keyset paging: where each page shown so far starts (None: the first), the current one last
+        self.starts: list[tuple[bool, str] | None] = [None]
+        self.page_end: tuple[bool, str] | None = None
+        with ui.row().classes("w-full items-center justify-end gap-1"):
+            self.range = ui.label("").classes("text-body2 text-grey-8").mark("users-range")
+            self.previous = ui.button(icon="chevron_left", on_click=self._previous) \
+                .props(f'flat dense round aria-label="{t("paging.previous")}"').mark("users-previous")
+            self.next = ui.button(icon="chevron_right", on_click=self._next) \
+                .props(f'flat dense round aria-label="{t("paging.next")}"').mark("users-next")
         self.list = ui.column().classes("w-full gap-1").mark("users-list")
+
+    async def show_page(self) -> None:
+        """(Re)read the current page from the server; the role is checked there again."""
+        ok, result = await attempt(self.session, accounts_page, self.session.username, after=self.starts[-1],
+                                   per_page=PER_PAGE)
+        if not ok:
+            ui.notify(result, type="negative")
+            return
+        if result is None or self.list.is_deleted:  # shutting down, or the page was left
+            return
+        accounts, total = result
+        if not accounts and len(self.starts) > 1:  # the page emptied (accounts moved): step back
+            self.starts.pop()
+            await self.show_page()
+            return
+        self.page_end = (accounts[-1].active, accounts[-1].username) if accounts else None
+        first, lang = (len(self.starts) - 1) * PER_PAGE, self.session.lang
+        low, high = fmt.number(first + min(1, len(accounts)), lang), fmt.number(first + len(accounts), lang)
+        self.range.text = self.session.t("paging.range", first=low, last=high, total=fmt.number(total, lang))
+        self.previous.set_enabled(len(self.starts) > 1)
+        self.next.set_enabled(len(accounts) == PER_PAGE and first + len(accounts) < total)
         self._show(accounts)
+
+    async def _next(self) -> None:
+        if self.page_end is not None:
+            self.starts.append(self.page_end)
+            await self.show_page()
+
+    async def _previous(self) -> None:
+        if len(self.starts) > 1:
+            self.starts.pop()
+            await self.show_page()
 
     def _show(self, accounts: list[User]) -> None:
         self.list.clear()
@@ -53,9 +94,7 @@ class UsersPage:
                 self._row(account)
 
     async def _reload(self) -> None:
-        accounts = await sess.db_call(_accounts)
-        if accounts is not None and not self.list.is_deleted:
-            self._show(accounts)
+        await self.show_page()
 
     def _row(self, account: User) -> None:
         s, t = self.session, self.session.t

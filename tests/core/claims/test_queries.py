@@ -21,6 +21,33 @@ def test_filter_survives_a_round_trip_through_the_url():
                     past_duty=True, batch_id="B1", search="ndun")
     assert ClaimFilter.from_params(f.to_params()) == f
     assert ClaimFilter().to_params() == {}
+    tie_out = ClaimFilter(decision="APPROVED", debited=False, returned=True, batch_id=q.NO_BATCH)
+    assert tie_out.to_params() == {"decision": "APPROVED", "debited": "0", "returned": "1", "batch": "-"}
+    assert ClaimFilter.from_params(tie_out.to_params()) == tie_out
+    assert ClaimFilter.from_params({"decision": "MAYBE", "debited": "ya"}) == ClaimFilter()
+
+
+def test_decision_debit_return_and_no_batch_filter_the_claims(database):
+    rejected = make_claim(S.READY, decision="REJECTED")
+    plain = make_claim(S.READY)
+    batch = PayoutBatch.create(batch_id="B1")
+    sent = {}
+    for result in ("SUCCESS", "RETURNED"):
+        claim = make_claim(S.PAID if result == "SUCCESS" else S.PAYOUT_FAILED)
+        PayoutInstruction.create(instruction_id=f"I-{result}", batch=batch, claim=claim, beneficiary_name="x",
+                                 bank_code="130", account_no="1", amount=1, remark="r", result_status=result)
+        Claim.update(instruction_id=f"I-{result}", batch_id="B1", debited_on=dt.date(2026, 11, 4)) \
+            .where(Claim.id == claim.id).execute()
+        sent[result] = claim.id
+
+    def ids(**fields) -> set[int]:
+        return {c.id for c in q.filtered(ClaimFilter(**fields))}
+
+    assert ids(decision="REJECTED") == {rejected.id}
+    assert ids(debited=True) == set(sent.values()) and ids(debited=False) == {rejected.id, plain.id}
+    assert ids(returned=True) == {sent["RETURNED"]}
+    assert ids(returned=False) == {rejected.id, plain.id, sent["SUCCESS"]}
+    assert ids(batch_id=q.NO_BATCH) == {rejected.id, plain.id}
 
 
 def test_unknown_codes_and_bad_dates_in_the_url_are_dropped():

@@ -155,6 +155,29 @@ def test_a_kabupaten_desk_imports_only_its_own_kabupaten(tmp_path, database, ref
     assert "di luar meja Anda (5314)" in result.reports[0].text("id")
 
 
+def test_a_kabupaten_desk_may_not_overwrite_a_worker_enrolled_in_another_kabupaten(tmp_path, database,
+                                                                                  reference):
+    """Rote Ndao's desk imports a KPJ Kota Kupang already enrolled: the row is refused naming Kota Kupang,
+    the worker stays as Kupang has them, and the rejected file says why; its own rows still apply."""
+    import_roster(write(tmp_path, HEADER + "\n" + line(1, kab="5371", name="Maria Bria") + "\n"), reference)
+    text = HEADER + "\n" + line(1, kab="5314", name="Maria Dipindah") + "\n" + line(2, kab="5314") + "\n"
+    out = io.StringIO()
+    result = import_roster(write(tmp_path, text, "rote.csv"), reference, kabupaten_scope=("5314",),
+                           rejected=out, chunk=1)
+    assert (result.added, result.updated, result.rejected) == (1, 0, 1)
+    [report] = result.reports
+    assert report.row == 2 and "KPJ 26000000001 sudah terdaftar di Kota Kupang (5371)" in report.text("id")
+    assert "di luar meja Anda (5314)" in report.text("id")
+    worker = Participant.get(Participant.kpj == kpj(1))
+    assert (worker.kabupaten_code, worker.name) == ("5371", "Maria Bria")
+    rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    assert len(rows) == 2 and "Kota Kupang" in rows[1][-1]
+    # the province moves the worker; the desk then updates its own worker
+    assert import_roster(write(tmp_path, text, "provinsi.csv"), reference).updated == 2
+    again = import_roster(write(tmp_path, text, "rote2.csv"), reference, kabupaten_scope=("5314",))
+    assert (again.updated, again.rejected) == (2, 0)
+
+
 def test_cover_periods_gives_the_roster_dates_of_the_kpjs_on_it_only(tmp_path, database, reference):
     text = HEADER + "\n" + line(1, end="31/12/2026") + "\n" + line(2) + "\n"
     import_roster(write(tmp_path, text), reference)

@@ -39,7 +39,8 @@ def test_statuses_and_codes_in_details_become_labels():
                      actor="job:bpjs_push")
     text = event_sentence(reported, "id", "coordinator", REFERENCE)
     assert "PAID" not in text.replace("PAYOUT_STATUS", "")
-    assert text.startswith("Sistem (tugas bpjs_push): ") and "Status: Berhasil Dibayar" in text
+    assert text.startswith("Sistem (tugas Lapor status ke BPJS): Status dilaporkan ke BPJS · ")
+    assert "Status: Berhasil Dibayar" in text and "REPORTED" not in text
     moved = event("PAYOUT_FAILED", {"failure_code": "NAME_MISMATCH"}, "INSTRUCTED", "PAYOUT_FAILED")
     text = event_sentence(moved, "id", "coordinator", REFERENCE)
     assert "Dikirim ke Bank → Gagal Dibayar" in text and "Nama pemilik rekening tidak sesuai KTP" in text
@@ -49,3 +50,26 @@ def test_audit_details_are_labelled_and_masked():
     text = details_text({"filter": "status=READY", "masked": True, "rows": 3}, "id", "coordinator", REFERENCE)
     assert text == "Saringan: status=READY, Disamarkan: Ya, Jumlah baris: 3"
     assert "5371014107850001" not in details_text({"nik": "5371014107850001"}, "id", "viewer", REFERENCE)
+
+
+def test_audit_actions_and_job_ids_read_as_labels_unknown_codes_as_they_are():
+    from desk.views.history import action_label, target_text
+
+    assert action_label("JOB_RUN", "id") == "Tugas dijalankan" and action_label("JOB_RUN", "en") == "Job run"
+    assert action_label("CLAIM_HOLD", "id") == "Klaim: Ditunda"
+    assert action_label("CLAIM_BANK_DETAILS_CORRECTED", "en").startswith("Claim: ")
+    assert action_label("SOMETHING_NEW", "id") == "SOMETHING_NEW"
+    assert target_text("JOB_PAUSE", "bpjs_pull", "id") == "Ambil klaim BPJS"
+    assert target_text("LOGIN", "budi", "id") == "budi"
+
+
+def test_a_runs_trigger_outcome_and_cause_and_a_role_change_read_as_labels():
+    assert details_text("schedule:FAILED", "id", "viewer", REFERENCE) == "Terjadwal · Gagal"
+    assert details_text("manual:SUCCEEDED", "en", "viewer", REFERENCE) == "Manual · Succeeded"
+    run = {"run_id": 3, "trigger": "retry", "outcome": "FAILED", "error_cause": "timeout"}
+    text = details_text(run, "id", "viewer", REFERENCE)
+    assert text == "proses: 3, dimulai: Ulang, hasil: Gagal, penyebab: Server tidak menjawab"
+    assert details_text({"from": "viewer", "to": "coordinator"}, "id", "admin", REFERENCE) == (
+        "dari: Pemantau, menjadi: Koordinator")
+    assert details_text({"alert_id": 4, "kind": "payment_duty"}, "en", "admin", REFERENCE) == (
+        "alert: 4, kind: Past the payment duty")

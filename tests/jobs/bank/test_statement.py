@@ -186,8 +186,10 @@ def test_a_batch_the_account_cannot_cover_is_not_sent_and_an_alert_says_by_how_m
     assert PayoutBatch.select().count() == 0 and list(cycle.inbox("bank").glob("*")) == []
     assert Claim.select().where(Claim.status == S.READY).count() == ready.count()
     alert = Alert.get(Alert.kind == "insufficient_balance")
+    from core.alerts import words
     from core.text.fmt import rupiah
-    assert rupiah(total - 1_000_000) in alert.subject and "tetap Siap Dibayar" in alert.message
+    assert rupiah(total - 1_000_000) in words(alert.subject) and "tetap Siap Dibayar" in words(alert.message)
+    assert "stay READY" in words(alert.message, "en")
 
 
 def test_what_was_instructed_and_not_yet_debited_is_owed_from_the_balance(cycle):

@@ -1,0 +1,304 @@
+"""Search claims by a worker's or a beneficiary's name: any of its words, a typo forgiven, indexed.
+
+The search a coordinator types most ("ndun", "maria bria", "Yohanis"). At 1,000,000 claims a
+`LIKE '%ndun%'` reads the whole table (about 1 s), so the names are indexed by trigrams, kept
+in step with the claim table by the database itself (migration 0010):
+
+- SQLite: the FTS5 table `claim_name_fts` (trigram tokenizer, external content over `claim`,
+  triggers on insert, update of a name and delete). A word of 3 letters or more is a trigram
+  MATCH, i.e. a substring of a name; shorter words filter the rows the longer ones found.
+- PostgreSQL: `pg_trgm` GIN indexes on `lower(worker_name)` and `lower(beneficiary_name)`,
+  which serve `ILIKE '%word%'`.
+
+Every word must be in the same name (the worker's, or the beneficiary's). A word that finds
+nothing is taken for a typo and searched as its closest words in the vocabulary of name words
+(rapidfuzz ratio; the vocabulary is cached in the process for a few minutes, and also answers
+"does any name hold this word" without a query). On both databases: pg_trgm's own word
+similarity (`%>`, threshold 0.6) was tried on PostgreSQL and measured at 50,000 claims it
+missed common typos of short names ("Yosif", "Agnis", "Petris") and took up to 100 ms, where
+the corrected words' ILIKE takes a few ms through the same index. `search` ranks the results:
+every word whole > a word's beginning > inside a word or corrected, newest first within a rank;
+the queue (`queries.search_condition`) uses `condition` and keeps its own sort.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import OP, SQL, Case, Expression, fn
+from rapidfuzz import fuzz, process
+
+from core.db import is_postgres
+from models import Claim, db
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "claim_name_fts"  # SQLite (migration 0010)
+# PostgreSQL's trigram indexes (migration 0010). Expression indexes, which a peewee model cannot
+# declare: the schema test (tests/core/test_db.py) leaves exactly these names out of its comparison.
+TRIGRAM_INDEXES = ("claim_worker_name_trgm", "claim_beneficiary_name_trgm")
+MIN_TRIGRAM = 3  # shorter words have no trigram: they only narrow what the longer words found
+MAX_WORDS = 6
+TYPO_SCORE = 75  # rapidfuzz ratio (0-100) a vocabulary word needs to stand for a typed one
+TYPO_CHOICES = 3  # a typo is searched as its closest few corrections
+VOCABULARY_SECONDS = 300  # how long the SQLite vocabulary of name words is reused
+EXACT, PREFIX, INSIDE = 0, 1, 2  # a word's rank: the whole word, its beginning, inside a word or a typo
+COLUMNS = (Claim.worker_name, Claim.beneficiary_name)
+RESULT_COLUMNS = (Claim.id, Claim.claim_no, Claim.worker_name, Claim.beneficiary_name, Claim.kabupaten_code,
+                  Claim.benefit_type, Claim.approved_amount, Claim.status, Claim.received_at)
+WORD_RE = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as typed, lower case
+    fuzzy: tuple[str, ...] = ()  # SQLite: the vocabulary words it was corrected to
+    typo: bool = False  # it found nothing as typed
+
+
+@dataclass(frozen=True)
+class NamePage:
+    rows: list[dict[str, Any]]  # RESULT_COLUMNS and `rank` (0 best)
+    more: bool  # another page follows
+
+
+def words_of(term: str) -> list[str]:
+    """The name words of a search term, lower case, at most MAX_WORDS (punctuation splits words)."""
+    return WORD_RE.findall(term.lower())[:MAX_WORDS]
+
+
+def condition(term: str) -> Any:
+    """The claims whose worker or beneficiary name holds every word of `term` (a typo corrected)."""
+    words = _resolve(words_of(term))
+    if not words:
+        return SQL("1 = 0")
+    return _pg_condition(words) if is_postgres() else _sqlite_condition(words)
+
+
+def search(term: str, *, page: int = 1, per_page: int = 25, scope: Sequence[str] | None = None) -> NamePage:
+    """One ranked page of the claims matching `term`; `scope`: the kabupaten desk (None: the province)."""
+    words = _resolve(words_of(term))
+    if not words:
+        return NamePage([], False)
+    where = [_pg_condition(words) if is_postgres() else _sqlite_condition(words)]
+    if scope is not None:
+        where.append(Claim.kabupaten_code.in_(tuple(scope) or ("-",)))
+    rank = _rank(words)
+    page, per_page = max(1, page), max(1, min(per_page, 100))
+    rows = list(Claim.select(*RESULT_COLUMNS, rank.alias("rank")).where(*where)
+                .order_by(rank, Claim.id.desc()).limit(per_page + 1).offset((page - 1) * per_page).dicts())
+    return NamePage(rows[:per_page], len(rows) > per_page)
+
+
+# -- words and typos ---------------------------------------------------------------------
+
+def _resolve(texts: list[str]) -> list[Word]:
+    """Each word as typed or, when a long word finds nothing, its closest vocabulary words (a typo)."""
+    words = []
+    for text in texts:
+        if len(text) < MIN_TRIGRAM or _found(text):
+            words.append(Word(text))
+        else:
+            words.append(Word(text, tuple(w for w in _closest(text) if len(w) >= MIN_TRIGRAM), typo=True))
+    return words
+
+
+def _found(text: str) -> bool:
+    """Does any name hold `text`? In the vocabulary when it is at hand (no query), else one index probe."""
+    known = _VOCABULARY.peek()
+    if known is not None and any(text in word for word in known):
+        return True
+    if is_postgres():
+        columns = " OR ".join(f"lower({c.column_name}) LIKE %s" for c in COLUMNS)
+        sql = f"SELECT 1 FROM claim WHERE {columns} LIMIT 1"
+        return db.execute_sql(sql, [f"%{text}%"] * len(COLUMNS)).fetchone() is not None
+    sql = f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1"
+    return db.execute_sql(sql, (_phrase(text),)).fetchone() is not None
+
+
+def _closest(text: str) -> list[str]:
+    matches = process.extract(text, _vocabulary(), scorer=fuzz.ratio, limit=TYPO_CHOICES,
+                              score_cutoff=TYPO_SCORE)
+    return [word for word, _score, _index in matches]
+
+
+class _Vocabulary:
+    """The distinct words of every name, per database, rebuilt when older than VOCABULARY_SECONDS.
+
+    A stale vocabulary is still used while a thread rebuilds it (reading 1,000,000 claims' names
+    takes about a second): only the first typo search after a start waits for it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.database: Any = None
+        self.words: list[str] = []
+        self.built = 0.0
+        self.rebuilding = False
+
+    def get(self) -> list[str]:
+        database = db.obj
+        with self.lock:
+            fresh = self.database is database
+            if fresh and time.monotonic() - self.built < VOCABULARY_SECONDS:
+                return self.words
+            if fresh and self.rebuilding:
+                return self.words
+            self.rebuilding = fresh
+        if not fresh:  # first use (or another database): wait for it
+            self._store(database, _name_words())
+            return self.words
+        self._start(database)
+        return self.words
+
+    def peek(self) -> list[str] | None:
+        """The words when this database's are at hand (a stale list starts a rebuild), else None
+        (and a first build starts in the background): for the "any name holds it" shortcut."""
+        database = db.obj
+        with self.lock:
+            if self.database is not database:
+                if self.rebuilding:
+                    return None
+                self.rebuilding = True
+                start, words = True, None
+            else:
+                start = not self.rebuilding and time.monotonic() - self.built >= VOCABULARY_SECONDS
+                self.rebuilding = self.rebuilding or start
+                words = self.words
+        if start:
+            self._start(database)
+        return words
+
+    def forget(self) -> None:
+        with self.lock:
+            self.database, self.words, self.built = None, [], 0.0
+
+    def _start(self, database: Any) -> None:
+        threading.Thread(target=self._rebuild, args=(database,), name="name-vocabulary", daemon=True).start()
+
+    def _rebuild(self, database: Any) -> None:
+        try:
+            with database.connection_context():
+                words = _name_words()
+        except Exception as exc:  # the database went away (a shutdown): the next search asks again
+            log.info("kosakata nama tidak terbaca: %s", exc)
+            return
+        finally:
+            with self.lock:
+                self.rebuilding = False
+        self._store(database, words)
+
+    def _store(self, database: Any, words: list[str]) -> None:
+        with self.lock:
+            self.database, self.words, self.built = database, words, time.monotonic()
+
+
+_VOCABULARY = _Vocabulary()
+
+
+def _vocabulary() -> list[str]:
+    return _VOCABULARY.get()
+
+
+def forget_vocabulary() -> None:
+    """Drop the cached vocabulary (the next typo reads the names again)."""
+    _VOCABULARY.forget()
+
+
+def _name_words() -> list[str]:
+    names = ("SELECT DISTINCT lower(worker_name) FROM claim "
+             "UNION SELECT DISTINCT lower(beneficiary_name) FROM claim")
+    words = set()
+    for (name,) in db.execute_sql(names):
+        words.update(WORD_RE.findall(name or ""))
+    return sorted(w for w in words if len(w) >= MIN_TRIGRAM)
+
+
+# -- conditions and rank -----------------------------------------------------------------
+
+def _sqlite_condition(words: list[Word]) -> Any:
+    """`claim.id IN (the FTS rows holding every long word in one name)`, short words as LIKE filters."""
+    long = [w for w in words if len(w.text) >= MIN_TRIGRAM]
+    short = [w for w in words if len(w.text) < MIN_TRIGRAM]
+    if any(w.typo and not w.fuzzy for w in long):
+        return SQL("1 = 0")  # a typo with no close word: nothing can match
+    where = []
+    if long:
+        terms = " AND ".join(_fts_word(w) for w in long)
+        query = " OR ".join(f"({c.column_name} : ({terms}))" for c in COLUMNS)
+        where.append(Claim.id.in_(SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [query])))
+        short_in = _any_column(lambda column: _all(_like(fn.LOWER(column), w.text) for w in short)) \
+            if short else None
+    else:  # only words of 1-2 letters: no trigram to use, the names are read (rare)
+        short_in = _any_column(lambda column: _all(_like(fn.LOWER(column), w.text) for w in short))
+    if short_in is not None:
+        where.append(short_in)
+    return _all(where)
+
+
+def _pg_condition(words: list[Word]) -> Any:
+    """Per name: every word `ILIKE '%word%'` (served by the GIN trigram index); a typo by its corrections."""
+    if any(w.typo and not w.fuzzy for w in words):
+        return SQL("1 = 0")  # a typo with no close word: nothing can match
+
+    def holds(column, word: Word) -> Any:
+        lowered = fn.LOWER(column)
+        return _any(Expression(lowered, OP.ILIKE, f"%{text}%") for text in (word.fuzzy or (word.text,)))
+
+    return _any_column(lambda column: _all(holds(column, w) for w in words))
+
+
+def _rank(words: list[Word]) -> Any:
+    """0 for every word whole in a name; +1 per word found at a word's beginning, +2 inside or as a typo."""
+    total: Any = None
+    for word in words:
+        if word.typo:
+            score: Any = SQL(str(INSIDE))
+        else:
+            padded = [SQL("' '").concat(fn.LOWER(c)).concat(SQL("' '")) for c in COLUMNS]
+            exact = _any(Expression(p, OP.ILIKE, f"% {word.text} %") for p in padded)
+            prefix = _any(Expression(p, OP.ILIKE, f"% {word.text}%") for p in padded)
+            score = Case(None, [(exact, EXACT), (prefix, PREFIX)], INSIDE)
+        total = score if total is None else total + score
+    return total
+
+
+def _fts_word(word: Word) -> str:
+    if word.fuzzy:
+        return "(" + " OR ".join(_phrase(w) for w in word.fuzzy) + ")"
+    return _phrase(word.text)
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 string: a trigram tokenizer matches it as a substring. Words are letters and digits only."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like(column: Any, text: str) -> Any:
+    return Expression(column, OP.ILIKE, f"%{text}%")  # names are lowered: LIKE on SQLite
+
+
+def _any_column(build) -> Any:
+    return _any(build(c) for c in COLUMNS)
+
+
+def _all(parts) -> Any:
+    parts = list(parts)
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
+
+
+def _any(parts) -> Any:
+    parts = list(parts)
+    out = parts[0]
+    for part in parts[1:]:
+        out = out | part
+    return out

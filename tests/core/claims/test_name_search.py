@@ -1,0 +1,145 @@
+import importlib
+
+import pytest
+
+from core.claims import name_search as ns
+from core.claims import queries as q
+from core.claims.queries import ClaimFilter
+from core.db import is_postgres, write_tx
+from models import Claim, ClaimEvent
+from tests.factories import make_claim
+
+
+@pytest.fixture(autouse=True)
+def fresh_vocabulary():
+    ns.forget_vocabulary()
+    yield
+    ns.forget_vocabulary()
+
+
+def _claim(worker: str, beneficiary: str | None = None) -> Claim:
+    return make_claim(worker_name=worker, beneficiary_name=beneficiary or worker)
+
+
+def _found(term: str) -> set[int]:
+    return {r["id"] for r in q.claims_page(ClaimFilter(search=term), per_page=100).rows}
+
+
+def test_a_name_is_found_by_any_of_its_words_in_any_case(database):
+    maria = _claim("Maria Goreti Bria")
+    _claim("Yohanes Ndun")
+    for term in ("maria", "Goreti", "BRIA", "gor", "bria maria", "Maria Goreti Bria"):
+        assert _found(term) == {maria.id}, term
+
+
+def test_the_beneficiary_name_is_searched_too(database):
+    heir = _claim("Petrus Tefa", "Agustina Lake")
+    _claim("Yohanes Ndun")
+    assert _found("agustina") == {heir.id}
+    assert _found("tefa") == {heir.id}
+
+
+def test_every_word_must_be_in_the_same_name(database):
+    """Worker "Maria Tefa" with heir "Yohanes Bria" is not a match for "maria bria"."""
+    _claim("Maria Tefa", "Yohanes Bria")
+    both = _claim("Maria Bria")
+    assert _found("maria bria") == {both.id}
+
+
+def test_a_typo_finds_the_name_it_was_meant_for(database):
+    yohanes = _claim("Yohanes Ndun")
+    _claim("Maria Goreti Bria")
+    yosef = _claim("Yosef Lado")
+    assert _found("Yohanis") == {yohanes.id}
+    assert _found("yohanis ndun") == {yohanes.id}
+    assert _found("Yosif") == {yosef.id}  # a short name: pg_trgm's word similarity (0.5) missed it
+
+
+def test_a_word_close_to_no_name_finds_nothing(database):
+    _claim("Yohanes Ndun")
+    assert _found("xzqwvk") == set()
+
+
+def test_a_word_of_two_letters_narrows_what_the_others_found(database):
+    ndun = _claim("Yohanes Ndun")
+    _claim("Petrus Ndun")
+    assert _found("ndun yo") == {ndun.id}
+
+
+def test_a_changed_name_is_found_by_its_new_words_only(database):
+    claim = _claim("Yohanes Ndun")
+    with write_tx():
+        Claim.update(worker_name="Markus Ndolu", beneficiary_name="Markus Ndolu") \
+            .where(Claim.id == claim.id).execute()
+    assert _found("ndolu") == {claim.id}
+    assert _found("yohanes") == set()  # nor as a typo: the vocabulary is read from the names as they are
+    assert _found("ndun") == set()
+
+
+def test_a_status_change_leaves_the_name_findable(database):
+    claim = _claim("Yohanes Ndun")
+    with write_tx():
+        Claim.update(status="ON_HOLD").where(Claim.id == claim.id).execute()
+    assert _found("ndun") == {claim.id}
+
+
+def test_a_deleted_claim_is_no_longer_found(database):
+    gone, kept = _claim("Yohanes Ndun"), _claim("Petrus Ndun")
+    with write_tx():
+        ClaimEvent.delete().where(ClaimEvent.claim == gone.id).execute()
+        Claim.delete().where(Claim.id == gone.id).execute()
+    assert _found("ndun") == {kept.id}
+    assert ns.search("yohanes").rows == []
+
+
+def test_search_ranks_a_whole_word_before_a_beginning_before_inside_a_word(database):
+    inside = _claim("Agustina Damaria")
+    prefix = _claim("Marianus Bria")
+    whole = _claim("Maria Goreti")
+    page = ns.search("maria")
+    assert [(r["id"], r["rank"]) for r in page.rows] == [(whole.id, ns.EXACT), (prefix.id, ns.PREFIX),
+                                                          (inside.id, ns.INSIDE)]
+
+
+def test_search_pages_through_the_results_without_repeating_one(database):
+    ids = {_claim(f"Yohanes Ndun {n}").id for n in range(7)}
+    first, second = ns.search("ndun", per_page=4), ns.search("ndun", page=2, per_page=4)
+    assert first.more and not second.more
+    seen = [r["id"] for r in first.rows + second.rows]
+    assert len(seen) == len(set(seen)) == 7 and set(seen) == ids
+
+
+def test_search_keeps_to_the_kabupaten_desk(database):
+    alor = make_claim(worker_name="Yohanes Ndun", kabupaten_code="5305")
+    make_claim(worker_name="Yohanes Ndun", kabupaten_code="5371")
+    assert [r["id"] for r in ns.search("ndun", scope=("5305",)).rows] == [alor.id]
+
+
+def test_typo_results_rank_after_the_exact_ones(database):
+    exact = _claim("Yohanes Ndun")
+    assert ns.search("yohanes").rows[0]["id"] == exact.id
+    fuzzy = ns.search("yohanis").rows
+    assert [r["id"] for r in fuzzy] == [exact.id] and fuzzy[0]["rank"] == ns.INSIDE
+
+
+def test_the_migration_indexes_the_claims_already_there(database):
+    claim = _claim("Yohanes Ndun")
+    _drop_name_index(database)
+    migration = importlib.import_module("core.migrations.0010_name_search")
+    with write_tx():
+        migration.up(None, database)
+    assert _found("ndun") == {claim.id}
+    assert _found("yohanis") == {claim.id}
+    if not is_postgres(database):  # the FTS index holds the row: an integrity check finds nothing amiss
+        database.execute_sql("INSERT INTO claim_name_fts (claim_name_fts) VALUES ('integrity-check')")
+
+
+def _drop_name_index(database) -> None:
+    """As before 0010: no FTS table, triggers or trigram indexes (the claim is already stored)."""
+    if is_postgres(database):
+        for name in ns.TRIGRAM_INDEXES:
+            database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+        return
+    for trigger in ("insert", "update", "delete"):
+        database.execute_sql(f"DROP TRIGGER claim_name_fts_{trigger}")
+    database.execute_sql("DROP TABLE claim_name_fts")
