@@ -41,6 +41,7 @@ from core.settings import PROJECT_ROOT
 from core.users import create_user
 from jobs.runner import run_job
 from models import Claim, ClaimStatus, JobRun, Role, db
+from tests.browser.support import free_port, wait_for_http
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "pantai-lasiana-2026"
@@ -107,7 +108,7 @@ def _setup(ctx, tmp: Path, claims: int, ingest: int) -> None:
 
 
 def _config(tmp: Path, settings) -> Path:
-    web_port = _free_port()
+    web_port = free_port()
     partners = {name: {"sftp": {"host": p.sftp.host, "port": p.sftp.port, "username": p.sftp.username,
                                 "private_key": str(p.sftp.private_key),
                                 "known_hosts": str(p.sftp.known_hosts)}}
@@ -136,7 +137,7 @@ class _serving:
                                          str(self.config), "serve"], cwd=PROJECT_ROOT, env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
-        _wait_for_http(f"{base}/login", self.process)
+        wait_for_http(f"{base}/login", self.process, timeout=120)
         return base
 
     def __exit__(self, *exc: object) -> None:
@@ -197,29 +198,6 @@ def _report(took: dict, logins: list[float], runs: list[JobRun], check: subproce
         ("check passes", check.returncode == 0)) if not ok]
     print("targets missed: " + ", ".join(missed) if missed else "all targets met")
     return 1 if missed else 0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"serve ended early (exit {process.returncode})")
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer in {timeout:.0f} s")
 
 
 if __name__ == "__main__":

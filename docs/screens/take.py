@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import yaml
@@ -23,6 +21,10 @@ from playwright.sync_api import Page, sync_playwright
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.support import free_port, wait_for_http  # noqa: E402  (serving as the browser tests do)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 SIZE = {"width": 1366, "height": 900}
@@ -36,7 +38,7 @@ PAGES = [("dashboard.png", "/"), ("klaim.png", "/klaim"), ("tugas.png", "/tugas"
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="santunan-screens-") as tmp:
         work = Path(tmp)
-        port = _free_port()
+        port = free_port()
         config = work / "screens.yaml"
         config.write_text(yaml.safe_dump({
             "database": f"sqlite:///{work / 'santunan.db'}", "work_dir": str(work / "data"),
@@ -50,7 +52,7 @@ def main() -> int:
             try:
                 base = f"http://127.0.0.1:{port}"
                 password = _one_time_password(work / "data" / "first-admin-password.txt", server)
-                _wait_for(f"{base}/login", server)
+                wait_for_http(f"{base}/login", server)
                 _take(base, password)
             finally:
                 server.terminate()
@@ -106,26 +108,6 @@ def _one_time_password(path: Path, server: subprocess.Popen, timeout: float = 12
             raise SystemExit(f"serve exited with {server.returncode}")
         time.sleep(0.3)
     raise SystemExit(f"serve wrote no one-time password to {path}")
-
-
-def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"serve exited with {server.returncode}") from None
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -119,6 +119,11 @@ def _check(page, lang: str) -> list[str]:
         found.append("a browser date input (drawn mm/dd/yyyy)")
     if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
         found.append("horizontal overflow")
+    # a table that scrolls sideways inside itself cuts its last columns (the queue's received time)
+    cut = page.evaluate("""() => [...document.querySelectorAll('.q-table__middle')]
+        .filter(t => t.scrollWidth > t.clientWidth + 1).length""")
+    if cut:
+        found.append(f"{cut} table(s) cut at the right edge")
     return found
 
 

@@ -29,6 +29,7 @@ from ui.components.lists import keep_in_address
 from ui.frame import STATUS_COLORS, Page, desk_page
 from ui.session import Session
 
+WRAP = "white-space: normal; min-width: 10rem; max-width: 15rem"  # a long benefit label wraps
 PATH = "/klaim"
 COUNT_FRESH_SECONDS = 60  # paging and sorting reuse the filter's count this long
 
@@ -68,13 +69,15 @@ class ClaimQueue:
             {"name": "nik", "label": "NIK", "field": "nik", "align": "left"},
             {"name": "kabupaten_code", "label": t("claim.kabupaten"), "field": "kabupaten", "sortable": True,
              "align": "left"},
-            {"name": "benefit", "label": t("claim.benefit"), "field": "benefit", "align": "left"},
+            # long labels wrap, so the row fits 1280 px with the received time (issue 17's cut column)
+            {"name": "benefit", "label": t("claim.benefit"), "field": "benefit", "align": "left",
+             "style": WRAP, "headerStyle": WRAP},
             {"name": "approved_amount", "label": t("claim.amount"), "field": "amount", "sortable": True,
              "align": "right"},
             {"name": "status", "label": t("claim.status"), "field": "status_label", "sortable": True,
              "align": "left"},
             {"name": "received_at", "label": t("claim.received", zone=fmt.zone_name(self.session.zone)),
-             "field": "received", "sortable": True, "align": "left"},
+             "field": "received", "sortable": True, "align": "left", "style": "white-space: nowrap"},
         ]
         self.table = ui.table(
             columns=columns, rows=[], row_key="id", selection="multiple",
@@ -127,7 +130,8 @@ class ClaimQueue:
             "amount": fmt.rupiah(row["approved_amount"]), "approved_amount": row["approved_amount"],
             "status": row["status"], "status_label": s.label("claim_status", row["status"]),
             "status_color": STATUS_COLORS.get(row["status"], "grey"),
-            "received": fmt.short_datetime(row["received_at"], s.zone), "flagged": bool(row["flagged"]),
+            "received": fmt.short_datetime(row["received_at"], s.zone, s.lang),
+            "flagged": bool(row["flagged"]),
         }
 
     # -- filters ------------------------------------------------------------------------
