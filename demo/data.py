@@ -24,6 +24,7 @@ from typing import Any
 
 from core.audit_chain import MONEY, link_rows
 from core.claims.checks import payout_fingerprint
+from core.claims.name_search import index_new_names
 from core.claims.payment_duty import PaymentDuty
 from core.claims.statuses import FIRST, SENT_TO_BANK
 from core.db import bulk_insert, is_postgres, write_tx
@@ -107,6 +108,7 @@ def generate(n: int, seed: int = 1, *, reference: Reference, approval_threshold:
             written += len(chunk.claims)
             if written % 100_000 < len(chunk.claims):
                 log.info("data demo: %d klaim", written)
+        index_new_names()  # the name search's index (core/claims/name_search.py), in one pass
     if is_postgres():
         _reset_sequences()
     return written

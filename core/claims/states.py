@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.audit_chain import MONEY, link_rows, lock_head
+from core.claims.name_search import index_new_names
 from core.claims.statuses import FINAL_OUTCOMES, FIRST
 from core.db import bulk_insert, in_values, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
@@ -152,6 +153,7 @@ def create_claim(to_status: str, *, actor: str, action: str = "RECEIVED", reason
         lock_head(MONEY)  # first: see the module's docstring
         claim = Claim.create(status=to_status, status_changed_at=now, updated_at=now, **fields)
         _event(claim, actor, action, None, to_status, reason, details, now)
+        index_new_names()  # the name search's index, in the same transaction
     return claim
 
 
@@ -177,6 +179,7 @@ def create_claims(rows: list[dict[str, Any]], *, actor: str, reasons: Sequence[s
     with write_tx():
         lock_head(MONEY)  # first: see the module's docstring
         bulk_insert(Claim, rows)
+        index_new_names()  # the name search's index, one INSERT ... SELECT for the chunk
         _insert_events([
             {"claim": row["id"], "at": now, "actor": actor, "action": action, "from_status": None,
              "to_status": row["status"], "reason": reason, "details": _details_json(detail)}
