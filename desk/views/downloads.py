@@ -80,8 +80,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("payment_due_date", "payment_due_date", "date"),
     Column("debited_on", "debited_on", "date"),
 )
-# A column whose field the model does not declare (yet) is left out, not an error.
-COLUMNS = tuple(column for column in COLUMNS if hasattr(Claim, column.field))
 FIELDS = tuple(dict.fromkeys(column.field for column in COLUMNS))
 KEYS = tuple(column.key for column in COLUMNS)
 

@@ -9,7 +9,6 @@ folder. Needs the `playwright` package and Debian's `chromium` (as the browser t
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.support import free_port, wait_for_http  # noqa: E402  (serving as the browser tests do)
+from tests.browser.support import first_login, free_port, wait_for_http  # noqa: E402  (as the browser tests)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
@@ -65,7 +64,7 @@ def _take(base: str, password: str) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport=SIZE, locale="id-ID")
         page.set_default_timeout(20_000)
-        _login(page, base, password)
+        first_login(page, base, password, PASSWORD)
         for name, path in PAGES:
             page.goto(base + path)
             _settle(page)
@@ -78,19 +77,6 @@ def _take(base: str, password: str) -> None:
         page.screenshot(path=str(HERE / "klaim-detail.png"))
         print(f"klaim-detail.png: {page.url.removeprefix(base)}")
         browser.close()
-
-
-def _login(page: Page, base: str, password: str) -> None:
-    """The first login of `admin`, who must change the one-time password at once."""
-    page.goto(f"{base}/login")
-    page.get_by_label("Nama pengguna").fill("admin")
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label("Kata sandi sekarang").fill(password)
-    page.get_by_label("Kata sandi baru", exact=True).fill(PASSWORD)
-    page.get_by_label("Ulangi kata sandi baru").fill(PASSWORD)
-    page.get_by_role("button", name="Simpan").click()
-    page.wait_for_url(re.compile(r"/$"))  # sent to Beranda once the new password is kept
 
 
 def _settle(page: Page) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,3 +91,16 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> N
                 pytest.fail(f"serve exited with {process.returncode}")
             time.sleep(0.3)
     pytest.fail(f"{url} did not answer")
+
+
+def first_login(page, base: str, password: str, new_password: str) -> None:
+    """The first login of `admin`, who must change the one-time password at once; ends on Beranda."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Nama pengguna").fill("admin")
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kata sandi sekarang").fill(password)
+    page.get_by_label("Kata sandi baru", exact=True).fill(new_password)
+    page.get_by_label("Ulangi kata sandi baru").fill(new_password)
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(re.compile(r"/$"))  # sent to Beranda once the new password is kept

@@ -21,7 +21,7 @@ import yaml
 from cli.serve import FIRST_ADMIN_FILE
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT
-from tests.browser.support import browser_page, free_port, playwright, serving, wait_for_http
+from tests.browser.support import browser_page, first_login, free_port, playwright, serving, wait_for_http
 from tests.browser.test_coordinator_flow import _wait_for_password
 from ui.frame import NAV
 
@@ -70,7 +70,7 @@ def test_every_page_is_indonesian_fits_1280_and_english_has_no_indonesian_left(s
     base, password = server
     with browser_page(SHOTS, timeout_ms=20_000) as page:
         page.set_viewport_size({"width": 1280, "height": 800})
-        _first_login(page, base, password)
+        first_login(page, base, password, NEW_PASSWORD)
         problems = _walk(page, base, "id")
         _switch_language(page, "English")
         problems += _walk(page, base, "en")
@@ -125,19 +125,6 @@ def _check(page, lang: str) -> list[str]:
     if cut:
         found.append(f"{cut} table(s) cut at the right edge")
     return found
-
-
-def _first_login(page, base: str, password: str) -> None:
-    page.goto(f"{base}/")
-    page.get_by_label("Nama pengguna").fill("admin")
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label("Kata sandi sekarang").fill(password)
-    page.get_by_label("Kata sandi baru", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Simpan").click()
-    page.locator("header").first.wait_for()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _switch_language(page, label: str) -> None:

@@ -12,24 +12,16 @@ from core.claims import checks
 from core.settings import RosterSettings
 from desk import claims as ca
 from desk.claims import ClaimAction, Rules
-from models import Claim, ClaimStatus, Role, User
+from models import ClaimStatus, Role, User
 from tests.fixtures.jobs import claim_record
+from tests.fixtures.jobs import pull_records as pull
+from tests.fixtures.jobs import stored_claim as claim
 
 S = ClaimStatus
 ON_ROSTER = claim_record(1)["kpj"]
 LATE_JOINER = claim_record(2)["kpj"]
 HEIR = {"beneficiary_relation": "SPOUSE", "beneficiary_nik": "5371015507880002",
         "beneficiary_name": "Maria Ndun"}
-
-
-def pull(cycle, *records, n: int = 1):
-    cycle.write_claims(records, name=f"BPJSTK_KLAIM_20261123_{n:02d}.txt", file_id=f"BPJS-TEST-{n}")
-    run = cycle.run("bpjs_pull")
-    assert run.outcome in ("SUCCEEDED", "SUCCEEDED_WITH_WARNINGS"), run.error
-
-
-def claim(n: int) -> Claim:
-    return Claim.get(Claim.claim_no == claim_record(n)["claim_no"])
 
 
 @pytest.fixture

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import Claim, ClaimStatus
+from models import ClaimStatus
 from tests.fixtures.jobs import claim_record
+from tests.fixtures.jobs import pull_records as pull
+from tests.fixtures.jobs import stored_claim as claim
 
 S = ClaimStatus
 OTHER_WORKER = {"nik": "5371014107850009", "kpj": "27000000099"}
 HEIR = {"beneficiary_relation": "SPOUSE", "beneficiary_nik": "5371015507880002",
         "beneficiary_name": "Maria Ndun"}
-
-
-def pull(cycle, *records, n: int = 1):
-    cycle.write_claims(records, name=f"BPJSTK_KLAIM_20261123_{n:02d}.txt", file_id=f"BPJS-TEST-{n}")
-    run = cycle.run("bpjs_pull")
-    assert run.outcome in ("SUCCEEDED", "SUCCEEDED_WITH_WARNINGS"), run.error
-
-
-def claim(n: int) -> Claim:
-    return Claim.get(Claim.claim_no == claim_record(n)["claim_no"])
 
 
 def test_an_amount_over_the_benefits_ceiling_needs_review_naming_the_ceiling(cycle):
