@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from nicegui import ui
 
 from core.claims.checks import holder_looks_unrelated, payee_name
@@ -268,13 +266,3 @@ def _known(session: Session, key: str, fallback: str) -> str:
     """The message `key` when the catalogue has it, else the raw code."""
     return session.t(key) if key in i18n.MESSAGES else fallback
 
-
-def _details(raw: str | None, role: str) -> str:
-    if not raw:
-        return ""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return mask_text(role, raw) or ""
-    data = mask_for(role, "description", data)  # field by field for a dict, as text otherwise
-    return ", ".join(f"{k}: {v}" for k, v in data.items()) if isinstance(data, dict) else str(data)
