@@ -16,10 +16,16 @@ from core.statements.tables import TABLES as STATEMENT_TABLES
 from models import ALL_MODELS
 
 TABLES: list[type[Model]] = [*ALL_MODELS, *ROSTER_TABLES, *STATEMENT_TABLES]
+# Tables no model declares: the name search's side tables (migrations 0010 and 0012). Dropping
+# claim with CASCADE drops only claim_name's foreign key, not the table, whose stale rows a
+# new schema would then keep.
+SIDE_TABLES = ("claim_name", "claim_name_fts")
 
 
 def drop_all(database: Database) -> None:
     """Drop every table (tests only)."""
+    for table in SIDE_TABLES:
+        database.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
     database.drop_tables(TABLES, safe=True, cascade=is_postgres(database))
     database.execute_sql("DROP TABLE IF EXISTS schema_migration")
 

@@ -14,8 +14,10 @@ in step with the claim table by the database itself (migration 0010):
   factory) is found by reading its names (`LIKE`), so no path can hide a claim. A word of 3
   letters or more is a trigram MATCH, i.e. a substring of a name; shorter words filter the
   rows the longer ones found.
-- PostgreSQL: `pg_trgm` GIN indexes on `lower(worker_name)` and `lower(beneficiary_name)`,
-  which serve `ILIKE '%word%'`.
+- PostgreSQL: the side table `claim_name` (claim id -> lower-cased names, migration 0012) with
+  `pg_trgm` GIN indexes, which serve `LIKE '%word%'`; triggers keep it in step. On `claim`
+  itself (0010) the GIN indexes were rewritten by every status change (a non-HOT update) and
+  tripled `bank_push`'s time; the side table is touched only when a claim or a name is new.
 
 Every word must be in the same name (the worker's, or the beneficiary's). A word that finds
 nothing is taken for a typo and searched as its closest words in the vocabulary of name words
@@ -48,9 +50,9 @@ log = logging.getLogger(__name__)
 
 FTS_TABLE = "claim_name_fts"  # SQLite (migration 0010)
 INDEXED_THROUGH = "claim_name_index"  # Counter: claims with an id up to this are in FTS_TABLE (0011)
-# PostgreSQL's trigram indexes (migration 0010). Expression indexes, which a peewee model cannot
-# declare: the schema test (tests/core/test_db.py) leaves exactly these names out of its comparison.
-TRIGRAM_INDEXES = ("claim_worker_name_trgm", "claim_beneficiary_name_trgm")
+NAME_TABLE = "claim_name"  # PostgreSQL (migration 0012): claim_id, worker_name, beneficiary_name (lower)
+# Its trigram indexes: GIN operator-class indexes on a table no peewee model declares.
+TRIGRAM_INDEXES = ("claim_name_worker_name_trgm", "claim_name_beneficiary_name_trgm")
 MIN_TRIGRAM = 3  # shorter words have no trigram: they only narrow what the longer words found
 MAX_WORDS = 6
 TYPO_SCORE = 75  # rapidfuzz ratio (0-100) a vocabulary word needs to stand for a typed one
@@ -121,7 +123,7 @@ def index_new_names() -> int:
     """Index the names of the claims inserted since the last call (SQLite); call in the insert's
     transaction. One INSERT ... SELECT into the FTS table: 6x cheaper than a trigger per row."""
     if is_postgres():
-        return 0  # the GIN indexes follow the table by themselves
+        return 0  # claim_name's insert trigger indexed them in the insert's own statement
     through = indexed_through()
     last = Claim.select(fn.MAX(Claim.id)).scalar() or 0
     if last <= through:
@@ -146,8 +148,8 @@ def _found(text: str) -> bool:
     if not is_postgres() and _unindexed(_like_any(text)).exists():
         return True
     if is_postgres():
-        columns = " OR ".join(f"lower({c.column_name}) LIKE %s" for c in COLUMNS)
-        sql = f"SELECT 1 FROM claim WHERE {columns} LIMIT 1"
+        columns = " OR ".join(f"{c.column_name} LIKE %s" for c in COLUMNS)
+        sql = f"SELECT 1 FROM {NAME_TABLE} WHERE {columns} LIMIT 1"
         return db.execute_sql(sql, [f"%{text}%"] * len(COLUMNS)).fetchone() is not None
     sql = f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1"
     return db.execute_sql(sql, (_phrase(text),)).fetchone() is not None
@@ -280,15 +282,20 @@ def _sqlite_condition(words: list[Word]) -> Any:
 
 
 def _pg_condition(words: list[Word]) -> Any:
-    """Per name: every word `ILIKE '%word%'` (served by the GIN trigram index); a typo by its corrections."""
+    """`claim.id IN (the claim_name rows where one name holds every word)`: `LIKE '%word%'` on the
+    lower-cased names, served by the GIN trigram indexes; a typo by its corrections."""
     if any(w.typo and not w.fuzzy for w in words):
         return SQL("1 = 0")  # a typo with no close word: nothing can match
+    params: list[str] = []
 
-    def holds(column, word: Word) -> Any:
-        lowered = fn.LOWER(column)
-        return _any(Expression(lowered, OP.ILIKE, f"%{text}%") for text in (word.fuzzy or (word.text,)))
+    def holds(column: str, word: Word) -> str:
+        texts = word.fuzzy or (word.text,)
+        params.extend(f"%{text}%" for text in texts)  # words are letters and digits: no LIKE wildcard
+        return "(" + " OR ".join(f"{column} LIKE %s" for _ in texts) + ")"
 
-    return _any_column(lambda column: _all(holds(column, w) for w in words))
+    per_name = [" AND ".join(holds(c.column_name, w) for w in words) for c in COLUMNS]
+    where = " OR ".join(f"({part})" for part in per_name)
+    return Claim.id.in_(SQL(f"(SELECT claim_id FROM {NAME_TABLE} WHERE {where})", params))
 
 
 def _rank(words: list[Word]) -> Any:

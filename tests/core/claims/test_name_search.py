@@ -126,7 +126,7 @@ def test_the_migration_indexes_the_claims_already_there(database):
     claim = _claim("Yohanes Ndun")
     _drop_name_index(database)
     with write_tx():
-        for name in ("0010_name_search", "0011_name_index_in_bulk"):
+        for name in ("0010_name_search", "0011_name_index_in_bulk", "0012_name_side_table"):
             importlib.import_module(f"core.migrations.{name}").up(None, database)
     assert _found("ndun") == {claim.id}
     assert _found("yohanis") == {claim.id}
@@ -135,10 +135,11 @@ def test_the_migration_indexes_the_claims_already_there(database):
 
 
 def _drop_name_index(database) -> None:
-    """As before 0010: no FTS table, triggers or trigram indexes (the claim is already stored)."""
+    """As before 0010: no FTS table or side table, no triggers, no trigram indexes (the claim is stored)."""
     if is_postgres(database):
-        for name in ns.TRIGRAM_INDEXES:
-            database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+        for trigger in ("insert", "update"):
+            database.execute_sql(f"DROP TRIGGER IF EXISTS claim_name_{trigger} ON claim")
+        database.execute_sql(f"DROP TABLE {ns.NAME_TABLE}")
         return
     for trigger in ("insert", "update", "delete"):
         database.execute_sql(f"DROP TRIGGER IF EXISTS claim_name_fts_{trigger}")
@@ -149,7 +150,7 @@ def test_a_claim_inserted_outside_the_state_machine_is_found_then_indexed_in_one
     """create_claim(s) index a chunk's names in their transaction (migration 0011); a claim put in
     some other way stays above the high-water mark, where its names are read until the next pass."""
     if is_postgres(database):
-        pytest.skip("the GIN indexes follow the table by themselves")
+        pytest.skip("PostgreSQL: claim_name's triggers index every insert (the test below)")
     claim = _claim("Agustinus Bria")
     assert ns.indexed_through() == claim.id  # create_claim indexed it
     row = {k: v for k, v in claim.__data__.items() if k != "id"}
@@ -162,3 +163,32 @@ def test_a_claim_inserted_outside_the_state_machine_is_found_then_indexed_in_one
     assert ns.indexed_through() == tail
     database.execute_sql("INSERT INTO claim_name_fts (claim_name_fts) VALUES ('integrity-check')")
     assert _found("lakalena") == {tail} and _found("bria") == {claim.id}
+
+
+def test_postgres_side_table_follows_inserts_name_changes_and_deletes_but_not_status_changes(database):
+    """Migration 0012: claim_name is kept in step by triggers; a status change never rewrites it
+    (that was the cost of the GIN indexes on claim itself: every status update rewrote them)."""
+    if not is_postgres(database):
+        pytest.skip("SQLite: the FTS5 table (tests above)")
+    claim = _claim("Agustinus Bria")
+    row = {k: v for k, v in claim.__data__.items() if k != "id"}
+    name = "Petrus Lakalena"
+    row.update(claim_no="KLM-202611-SIDE01", worker_name=name, beneficiary_name=name)
+    other = Claim.insert(**row).execute()  # not through the state machine: the insert trigger indexes it
+    assert _found("lakalena") == {other}
+
+    def version() -> str:
+        return database.execute_sql(f"SELECT xmin::text FROM {ns.NAME_TABLE} WHERE claim_id = %s",
+                                    (claim.id,)).fetchone()[0]
+
+    before = version()
+    Claim.update(status="INSTRUCTED", flagged=True).where(Claim.id == claim.id).execute()
+    assert version() == before  # the side row was not rewritten
+    Claim.update(worker_name="Agustinus Tefa", beneficiary_name="Agustinus Tefa").where(
+        Claim.id == claim.id).execute()
+    assert version() != before
+    assert _found("tefa") == {claim.id} and _found("bria") == set()
+    ClaimEvent.delete().where(ClaimEvent.claim == other).execute()
+    Claim.delete().where(Claim.id == other).execute()
+    count = database.execute_sql(f"SELECT count(*) FROM {ns.NAME_TABLE}").fetchone()[0]
+    assert count == 1 and _found("lakalena") == set()
