@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.claims import name_search
-from core.claims.queries import ClaimFilter, Duty, claim_detail, claims_page, dashboard
+from core.claims.detail import claim_detail
+from core.claims.queries import ClaimFilter, Duty, claims_page, dashboard
 from core.db import bulk_insert, init_db, is_postgres, write_tx
 from core.reference import load_reference
 from core.settings import PROJECT_ROOT

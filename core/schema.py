@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from peewee import Database, Model
 
+from core.claims.tally import ClaimTally
 from core.db import is_postgres
 from core.roster.tables import TABLES as ROSTER_TABLES
 from core.statements.tables import TABLES as STATEMENT_TABLES
 from models import ALL_MODELS
 
-TABLES: list[type[Model]] = [*ALL_MODELS, *ROSTER_TABLES, *STATEMENT_TABLES]
+TABLES: list[type[Model]] = [*ALL_MODELS, ClaimTally, *ROSTER_TABLES, *STATEMENT_TABLES]
 # Tables no model declares: the name search's side tables (migrations 0010 and 0012). Dropping
 # claim with CASCADE drops only claim_name's foreign key, not the table, whose stale rows a
 # new schema would then keep.

@@ -19,7 +19,8 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from core.claims.queries import ClaimDetail, ClaimFilter, claim_detail
+from core.claims.detail import ClaimDetail, claim_detail
+from core.claims.queries import ClaimFilter
 from core.reference import Reference
 from core.text import i18n
 from desk.acting import acting_user

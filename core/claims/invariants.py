@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
+from core.claims.tally import tally_differences
 from models import BatchFile, Claim, ClaimStatus, InstructionStatus, PayoutBatch, PayoutInstruction
 
 R = InstructionStatus
@@ -152,4 +153,7 @@ INVARIANTS: dict[str, tuple[str, Callable[[], list[str]]]] = {
     "live_instruction_matches_claim": (
         "status instruksi tidak cocok dengan status klaim / instruction result does not match claim status",
         _live_instruction_matches_claim),
+    "tally_matches_claims": (
+        "ringkasan klaim per status tidak cocok dengan klaimnya / the claim tally differs from the claims",
+        tally_differences),
 }

@@ -5,8 +5,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.claims.checks import holder_looks_unrelated, payee_name
+from core.claims.detail import ClaimDetail
 from core.claims.payment_duty import PaymentDuty
-from core.claims.queries import ClaimDetail
 from core.claims.statuses import UNPAID
 from core.context import AppContext
 from core.text import fmt, i18n

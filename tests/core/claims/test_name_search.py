@@ -4,6 +4,7 @@ import pytest
 
 from core.claims import name_search as ns
 from core.claims import queries as q
+from core.claims.name_vocabulary import forget_vocabulary
 from core.claims.queries import ClaimFilter
 from core.db import is_postgres, write_tx
 from models import Claim, ClaimEvent
@@ -12,9 +13,9 @@ from tests.factories import make_claim
 
 @pytest.fixture(autouse=True)
 def fresh_vocabulary():
-    ns.forget_vocabulary()
+    forget_vocabulary()
     yield
-    ns.forget_vocabulary()
+    forget_vocabulary()
 
 
 def _claim(worker: str, beneficiary: str | None = None) -> Claim:
@@ -192,3 +193,27 @@ def test_postgres_side_table_follows_inserts_name_changes_and_deletes_but_not_st
     Claim.delete().where(Claim.id == other).execute()
     count = database.execute_sql(f"SELECT count(*) FROM {ns.NAME_TABLE}").fetchone()[0]
     assert count == 1 and _found("lakalena") == set()
+
+
+def test_the_index_count_equals_the_claims_found(database):
+    for name in ("Maria Goreti Bria", "Yohanes Bria", "Petrus Tefa", "Agustina Bria Lake"):
+        _claim(name)
+    if not is_postgres(database):  # one claim above the high-water mark: counted from its names
+        row = {k: v for k, v in _claim("Paulus Bria").__data__.items() if k != "id"}
+        row.update(claim_no="KLM-202611-TAIL02", worker_name="Bria Tail", beneficiary_name="Bria Tail")
+        Claim.insert(**row).execute()
+    for term in ("bria", "maria bria", "Yohanis", "tefa", "xzqwvk", "bria lake"):
+        assert ns.count(term) == len(_found(term)), term
+        assert q.count(ClaimFilter(search=term)) == len(_found(term)), term
+    if not is_postgres(database):
+        assert ns.count("bria ma") is None  # a word of 2 letters is checked on the claims
+    assert q.count(ClaimFilter(search="bria ma")) == len(_found("bria ma")) == 1
+
+
+def test_ranked_search_ranks_the_newest_candidates_and_says_when_capped(database, monkeypatch):
+    claims = [_claim(f"Yohanes Ndun {n}") for n in range(5)]
+    monkeypatch.setattr(ns, "CANDIDATES", 3)
+    found = ns.search("ndun")
+    assert found.capped and [r["id"] for r in found.rows] == [c.id for c in claims[:1:-1]]
+    monkeypatch.setattr(ns, "CANDIDATES", 10)
+    assert not ns.search("ndun").capped and len(ns.search("ndun").rows) == 5

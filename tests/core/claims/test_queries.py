@@ -1,6 +1,7 @@
 import datetime as dt
 
 from core.claims import queries as q
+from core.claims.detail import claim_detail
 from core.claims.queries import ClaimFilter, Duty
 from jobs.registry import JOBS
 from models import Alert, Claim, ClaimEvent, ClaimStatus, JobRun, PayoutBatch, PayoutInstruction, utcnow
@@ -145,9 +146,9 @@ def test_claim_detail_gathers_case_events_and_attempts(database):
     PayoutInstruction.create(instruction_id="I1", result_status="FAILED", **line)
     PayoutInstruction.create(instruction_id="I2", **line)
     ClaimEvent.create(claim=claim, at=utcnow(), actor="koordinator", action="NOTE", reason="telepon")
-    detail = q.claim_detail(claim.claim_no)
+    detail = claim_detail(claim.claim_no)
     assert [c["claim_no"] for c in detail.case_claims] == [other.claim_no]
     assert [a["instruction_id"] for a in detail.attempts] == ["I2", "I1"]  # newest first
     assert detail.attempts[0]["batch_id"] == "B1"
     assert detail.events[0].action == "NOTE"
-    assert q.claim_detail("KLM-TIDAK-ADA") is None
+    assert claim_detail("KLM-TIDAK-ADA") is None
