@@ -255,13 +255,13 @@ class Claim(BaseModel):
 
     class Meta:
         indexes = (
-            # queue pages: status, newest first; amount: covers the payment-duty sum (benchmarks/ui_queries)
-            (("status", "received_at", "approved_amount"), False),
-            (("status", "kabupaten_code", "received_at"), False), (("status", "benefit_type"), False),
+            # queue pages: status, newest first; due date: the payment-duty queue skips in the index (0014)
+            (("status", "received_at", "payment_due_date"), False),
+            (("status", "kabupaten_code", "received_at"), False), (("status", "claim_no"), False),
             (("kabupaten_code", "received_at"), False),
-            # queue sorts in a status (id breaks ties: no sort on PostgreSQL either); dashboard totals
+            # queue sorts in a status (id breaks ties: no sort on PostgreSQL either); totals: claim_tally
             (("status", "approved_amount", "id"), False), (("status", "worker_name", "id"), False),
-            (("status", "kabupaten_code", "approved_amount"), False), (("approved_amount", "id"), False),
+            (("approved_amount", "id"), False),
             (("case_no", "benefit_type", "status"), False), (("received_at",), False),
             (("worker_name",), False), (("beneficiary_nik",), False),
             (("status", "payment_due_date", "approved_amount"), False),  # past the payment duty; its sum
