@@ -200,29 +200,39 @@ def authenticate(username: str, password: str, *, ip: str | None = None,
     """Check a login; audits every outcome and feeds THROTTLE (the caller waits what it reserves).
 
     Unknown user, inactive account and wrong password get the same message and the same argon2
-    work, so neither the text nor the timing tells whether a user name exists.
+    work, so neither the text nor the timing tells whether a user name exists. The argon2 check
+    (tens of milliseconds of CPU) runs before the write transaction, which then only records the
+    outcome: a login holds the write lock for a millisecond, not for the hash (hardening, finding 5:
+    logins wait behind the nightly jobs' writes, so their own hold must be short).
     """
     now = now or utcnow()
+    name = username.strip()
+    user = User.get_or_none(User.username == name)
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        THROTTLE.failed(username, ip)
+        with write_tx():
+            audit("LOGIN_FAILED", username=name[:64], ip=ip, details={"reason": "unknown or inactive"})
+        return LoginResult(None, REFUSED)
+    if not _verify(user.password_hash, password):
+        THROTTLE.failed(username, ip)
+        with write_tx():  # counted in the UPDATE itself: two failures at once both count
+            User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
+            audit("LOGIN_FAILED", username=user.username, ip=ip, details={"failures": user.failed_logins + 1})
+        return LoginResult(None, REFUSED)
+    rehash = _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
     with write_tx():
-        user = lock_row(User, User.username == username.strip())
-        if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
-            THROTTLE.failed(username, ip)
-            audit("LOGIN_FAILED", username=username.strip()[:64], ip=ip,
-                  details={"reason": "unknown or inactive"})
+        # The password checked is still the account's: a change or a deactivation in between wins.
+        current = lock_row(User, User.id == user.id)
+        if current is None or not current.active or current.password_hash != user.password_hash:
+            audit("LOGIN_FAILED", username=user.username, ip=ip, details={"reason": "changed meanwhile"})
             return LoginResult(None, REFUSED)
-        if not _verify(user.password_hash, password):
-            failures = user.failed_logins + 1
-            User.update(failed_logins=failures).where(User.id == user.id).execute()
-            THROTTLE.failed(username, ip)
-            audit("LOGIN_FAILED", username=user.username, ip=ip, details={"failures": failures})
-            return LoginResult(None, REFUSED)
-        User.update(failed_logins=0, locked_until=None, last_login_at=now).where(
-            User.id == user.id).execute()
-        if _hasher.check_needs_rehash(user.password_hash):
-            User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
-        THROTTLE.succeeded(username)
+        changes = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        if rehash:
+            changes["password_hash"] = rehash
+        User.update(**changes).where(User.id == user.id).execute()
         audit("LOGIN", username=user.username, ip=ip)
+    THROTTLE.succeeded(username)
     return LoginResult(User.get_by_id(user.id))
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from core import users as users_module
 from core.users import (
     THROTTLE,
     LoginThrottle,
@@ -8,8 +9,9 @@ from core.users import (
     change_password,
     create_user,
     password_problem,
+    set_password,
 )
-from models import AuditLog, User
+from models import AuditLog, User, db
 
 GOOD = "Sabu-Raijua-77"
 
@@ -134,3 +136,35 @@ def test_change_password_needs_the_old_one(database):
     change_password(user, GOOD, "Another-Good-1")
     assert authenticate("maria", "Another-Good-1").ok
     assert not User.get(User.username == "maria").must_change_password
+
+
+def test_the_password_hash_is_checked_outside_the_write_transaction(database, monkeypatch):
+    """A login holds the write lock only to record its outcome, never for argon2's work, so a login
+    beside a nightly job's writes waits for them at most once, briefly (hardening, finding 5)."""
+    create_user("maria", "Sangat-Rahasia-2025", "coordinator")
+    verify = users_module._verify
+    seen = []
+
+    def watching(hash_: str, password: str) -> bool:
+        seen.append(db.in_transaction())
+        return verify(hash_, password)
+
+    monkeypatch.setattr(users_module, "_verify", watching)
+    assert authenticate("maria", "Sangat-Rahasia-2025").ok
+    assert not authenticate("maria", "salah-sekali-2025").ok
+    assert not authenticate("tidak-ada", "salah-sekali-2025").ok
+    assert seen == [False, False, False]
+
+
+def test_a_password_changed_while_it_was_checked_refuses_the_login(database, monkeypatch):
+    user = create_user("maria", "Sangat-Rahasia-2025", "coordinator")
+    verify = users_module._verify
+
+    def changed_meanwhile(hash_: str, password: str) -> bool:
+        ok = verify(hash_, password)
+        set_password(user, "Kopi-Bajawa-Pagi-2026", by="admin", must_change=True)  # an admin's reset
+        return ok
+
+    monkeypatch.setattr(users_module, "_verify", changed_meanwhile)
+    assert not authenticate("maria", "Sangat-Rahasia-2025").ok
+    assert AuditLog.select().where(AuditLog.action == "LOGIN").count() == 0
