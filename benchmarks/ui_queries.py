@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.claims import name_search
 from core.claims.detail import claim_detail
+from core.claims.name_vocabulary import VOCABULARY
 from core.claims.queries import ClaimFilter, Duty, claims_page, dashboard
 from core.db import bulk_insert, init_db, is_postgres, write_tx
 from core.reference import load_reference
@@ -94,6 +95,7 @@ def name_searches(rnd: random.Random, duty: Duty, repeat: int, results: dict[str
         i = rnd.randrange(1, len(word) - 1)
         return word[:i] + ("i" if word[i] != "i" else "e") + word[i + 1:]
 
+    VOCABULARY.get()  # read once, as a running app has it (its first typo search waits for it)
     surnames = [s for s in SURNAMES if len(s) >= 4 and " " not in s]
     firsts = [f for f in FIRST_MEN + FIRST_WOMEN if len(f) >= 5]
     variants = {

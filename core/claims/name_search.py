@@ -152,6 +152,17 @@ def count(term: str) -> int | None:
     return int(indexed) + Claim.select().where(_tail(words)).count()
 
 
+def newest_ids(term: str, n: int) -> list[int] | None:
+    """The ids of the newest `n` claims matching `term`, newest first; None where the index alone
+    cannot tell (SQLite: only words of 1-2 letters)."""
+    words = _resolve(words_of(term))
+    if not words or _impossible(words):
+        return []
+    if not is_postgres() and any(len(w.text) < MIN_TRIGRAM for w in words):
+        return None
+    return _newest(words, n)
+
+
 def _newest(words: list[Word], n: int) -> list[int] | None:
     """The ids of the newest `n` claims whose names hold the (long) words, newest first; None when no
     word has a trigram (SQLite)."""

@@ -19,6 +19,7 @@ from peewee import SQL, fn
 from core.alerts import open_alerts as unacknowledged
 from core.claims import name_search, status_merge, tally
 from core.claims.statuses import UNPAID
+from core.db import in_values, is_postgres
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
     Alert,
@@ -223,6 +224,7 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
     per_page = per_page if per_page in PAGE_SIZES else 25
     page = max(1, page)
     statuses = tuple(s for s in (f.statuses or UNPAID) if s in UNPAID) if f.past_duty else f.statuses
+    few = None
     if status_merge.mergeable(statuses, sort_by, f.search):  # several statuses: one sorted read each
         def part(status: str) -> Any:  # past the duty: the due date is checked in the sort's index
             query = filtered(replace(f, statuses=(status,), past_duty=False), duty, today, PAGE_COLUMNS)
@@ -230,15 +232,37 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
             return query.where(due) if f.past_duty else query
         rows = status_merge.merged_page(statuses, part, column, descending, (page - 1) * per_page, per_page)
     else:
-        query = filtered(f, duty, today, PAGE_COLUMNS)
+        few = _few_named(f)
+        query = filtered(f if few is None else replace(f, search=""), duty, today, PAGE_COLUMNS)
+        if few is not None:  # those claims read by id and sorted: not the whole sort index scanned
+            query = query.where(in_values(Claim.id, few))
+            ordered = status_merge.in_order(column)
+            order = (ordered.desc(), Claim.id.desc()) if descending else (ordered.asc(), Claim.id.asc())
         rows = list(query.order_by(*order).limit(per_page).offset((page - 1) * per_page).dicts())
     if known_total is not None:
         total = known_total
     elif len(rows) < per_page and page == 1:
         total = len(rows)
+    elif few is not None:
+        total = query.order_by().limit(None).offset(None).count()
     else:
         total = count(f, duty, today)
     return ClaimPage(rows, total)
+
+
+FEW_NAMED = 5000  # a name in at most this many claims: its page is read by id (SQLite)
+
+
+def _few_named(f: ClaimFilter) -> list[int] | None:
+    """SQLite: the ids of a name found in at most FEW_NAMED claims (one FTS pass for page and count).
+
+    "Theresia Fernandez" is in 551 of 1,000,000 claims: read in received_at order, SQLite walked
+    2,000 claims per match (40 ms) and ran the FTS query again to count (20 ms); by id, ~5 ms.
+    PostgreSQL's planner knows claim_name's statistics and chooses well by itself."""
+    if not f.search or not _is_name(f.search) or is_postgres():
+        return None
+    ids = name_search.newest_ids(f.search, FEW_NAMED + 1)
+    return ids if ids is not None and len(ids) <= FEW_NAMED else None
 
 
 def count(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> int:

@@ -217,3 +217,22 @@ def test_ranked_search_ranks_the_newest_candidates_and_says_when_capped(database
     assert found.capped and [r["id"] for r in found.rows] == [c.id for c in claims[:1:-1]]
     monkeypatch.setattr(ns, "CANDIDATES", 10)
     assert not ns.search("ndun").capped and len(ns.search("ndun").rows) == 5
+
+
+@pytest.mark.parametrize("few", [0, 5000])
+def test_the_queue_page_of_a_name_is_the_same_read_by_id_or_in_sort_order(database, monkeypatch, few):
+    """SQLite reads a name in few claims by id (queries._few_named); many, in the sort's index order."""
+    monkeypatch.setattr(q, "FEW_NAMED", few)
+    for n in range(30):
+        _claim(f"Maria Bria {n}", "Yohanes Tefa" if n % 3 else None)
+    _claim("Petrus Lake")
+    for sort, descending in (("received_at", True), ("worker_name", False), ("approved_amount", True)):
+        bria = ClaimFilter(search="bria")
+        page = q.claims_page(bria, sort_by=sort, descending=descending, page=2, per_page=10)
+        column = q.SORTS[sort]
+        order = (column.desc(), Claim.id.desc()) if descending else (column.asc(), Claim.id.asc())
+        everything = list(q.filtered(bria).order_by(*order))
+        assert [r["id"] for r in page.rows] == [c.id for c in everything[10:20]]
+        assert page.total == 30
+    kupang = q.claims_page(ClaimFilter(search="tefa", kabupaten=("5371",)), per_page=10)
+    assert kupang.total == 20
