@@ -254,11 +254,9 @@ FEW_NAMED = 5000  # a name in at most this many claims: its page is read by id (
 
 
 def _few_named(f: ClaimFilter) -> list[int] | None:
-    """SQLite: the ids of a name found in at most FEW_NAMED claims (one FTS pass for page and count).
-
-    "Theresia Fernandez" is in 551 of 1,000,000 claims: read in received_at order, SQLite walked
-    2,000 claims per match (40 ms) and ran the FTS query again to count (20 ms); by id, ~5 ms.
-    PostgreSQL's planner knows claim_name's statistics and chooses well by itself."""
+    """SQLite: the ids of a name in at most FEW_NAMED claims, one FTS pass for page and count ("Theresia
+    Fernandez", 551 of 1,000,000: read in received_at order, 2,000 claims walked per match and the FTS
+    run twice, 60 ms; by id ~25). PostgreSQL's planner knows claim_name's statistics by itself."""
     if not f.search or not _is_name(f.search) or is_postgres():
         return None
     ids = name_search.newest_ids(f.search, FEW_NAMED + 1)
@@ -268,19 +266,22 @@ def _few_named(f: ClaimFilter) -> list[int] | None:
 def count(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> int:
     if f.search and replace(f, search="").is_empty() and f.scope is None and _is_name(f.search):
         indexed = name_search.count(f.search)  # a name only: counted in its index, no claim read
-        if indexed is not None:
-            return indexed
-    return count_and_total(f, duty, today)[0]
+        return indexed if indexed is not None else count_and_total(f, duty, today, total=False)[0]
+    return count_and_total(f, duty, today, total=False)[0]
 
 
-def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> tuple[int, int]:
-    """Exact count and Rupiah total of the claims matching `f` (the "all N matching" preview)."""
+def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None,
+                    total: bool = True) -> tuple[int, int]:
+    """Exact count and Rupiah total of the claims matching `f` (the "all N matching" preview);
+    total=False: the count alone, which an index may cover (a month of claims: 40 ms -> 5 ms)."""
     if replace(f, statuses=(), kabupaten=(), benefit_types=()).is_empty():
         # statuses, kabupaten and benefits only: the tally's few hundred rows, not 500,000 index entries
         codes = f.kabupaten or f.scope
         if f.scope is not None:
             codes = tuple(c for c in codes if c in f.scope)
         return tally.counts(f.statuses, codes, f.benefit_types)
+    if not total:
+        return int(filtered(f, duty, today, (COUNT_ALL,)).scalar()), 0
     row = filtered(f, duty, today, (COUNT_ALL, fn.COALESCE(fn.SUM(Claim.approved_amount), 0))) \
         .tuples().get()
     return int(row[0]), int(row[1])
