@@ -27,7 +27,7 @@ similarity (`%>`, threshold 0.6) was tried on PostgreSQL and measured at 50,000 
 missed common typos of short names ("Yosif", "Agnis", "Petris") and took up to 100 ms, where
 the corrected words' ILIKE takes a few ms through the same index. `search` ranks the results:
 every word whole > a word's beginning > inside a word or corrected, newest first within a rank;
-the queue (`queries.search_condition`) uses `condition` and keeps its own sort.
+the queue (`search_box.search_condition`) uses `condition` and keeps its own sort.
 """
 
 from __future__ import annotations
@@ -152,15 +152,21 @@ def count(term: str) -> int | None:
     return int(indexed) + Claim.select().where(_tail(words)).count()
 
 
-def newest_ids(term: str, n: int) -> list[int] | None:
-    """The ids of the newest `n` claims matching `term`, newest first; None where the index alone
-    cannot tell (SQLite: only words of 1-2 letters)."""
+def matching_ids(term: str) -> list[int] | None:
+    """The ids of every claim matching `term`, from the index alone (one pass gives the queue its
+    count and, for a name in few claims, the claims to read by id); None where the index alone
+    cannot tell (SQLite: only words of 1-2 letters, or a mix: those are checked on the claims)."""
     words = _resolve(words_of(term))
     if not words or _impossible(words):
         return []
-    if not is_postgres() and any(len(w.text) < MIN_TRIGRAM for w in words):
+    if is_postgres():
+        sql, params = _pg_ids(words)
+        return [row[0] for row in db.execute_sql(sql, params)]
+    if any(len(w.text) < MIN_TRIGRAM for w in words):
         return None
-    return _newest(words, n)
+    tail = [row[0] for row in Claim.select(Claim.id).where(_tail(words)).tuples()]
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+    return tail + [row[0] for row in db.execute_sql(sql, (_fts_query(words),))]
 
 
 def _newest(words: list[Word], n: int) -> list[int] | None:

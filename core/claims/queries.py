@@ -9,7 +9,6 @@ database work: the UI calls them through `run.io_bound`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,8 +18,9 @@ from peewee import SQL, fn
 from core.alerts import open_alerts as unacknowledged
 from core.claims import name_search, status_merge, tally
 from core.claims.duty_count import past_duty_totals
+from core.claims.search_box import is_name, search_condition
 from core.claims.statuses import UNPAID
-from core.db import in_values, is_postgres
+from core.db import in_values
 from core.text.fmt import DEFAULT_ZONE, local_midnight_utc, local_today
 from models import (
     Alert,
@@ -48,9 +48,6 @@ PAGE_COLUMNS = (Claim.id, Claim.claim_no, Claim.case_no, Claim.worker_name, Clai
                 Claim.kabupaten_code, Claim.benefit_type, Claim.approved_amount, Claim.status,
                 Claim.received_at, Claim.status_changed_at, Claim.flagged, Claim.hold_reason,
                 Claim.review_reason, Claim.failure_code, Claim.payment_due_date)
-NIK_RE = re.compile(r"\d{16}")
-KPJ_RE = re.compile(r"\d{11}")
-CODE_RE = re.compile(r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*")
 NO_BATCH = "-"  # `batch=-`: the claims never sent in a batch (the tie-out's "no batch" row)
 DECISIONS = ("APPROVED", "REJECTED")  # BPJS's decision (config/layouts/verified_claims.yaml)
 YES_NO, FLAGS = {True: "1", False: "0"}, {"1": True, "0": False}  # `debited=1|0`, `returned=1|0`
@@ -180,38 +177,6 @@ def scope_conditions(scope: Sequence[str] | None) -> list[Any]:
     return [] if scope is None else [Claim.kabupaten_code.in_(tuple(scope) or ("-",))]
 
 
-def search_condition(term: str) -> Any:
-    """One box for claim number, case number, NIK, KPJ or name; the shape of the term picks the index.
-
-    16 digits is a NIK (the worker's or the beneficiary's), 11 digits a KPJ, anything else
-    with a digit a claim or case number (exact, or a prefix); plain words search names.
-    """
-    term = term.strip()
-    digits = re.sub(r"[\s.\-]", "", term)  # a NIK as printed on a KTP: `5371 0115 0585 0001`
-    if digits.isdigit() and len(digits) in (11, 16):  # a NIK or a KPJ; other numbers stay as typed
-        term = digits
-    if NIK_RE.fullmatch(term):
-        return (Claim.nik == term) | (Claim.beneficiary_nik == term)
-    if KPJ_RE.fullmatch(term):
-        return Claim.kpj == term
-    if CODE_RE.fullmatch(term):
-        code = term.upper()
-        return ((Claim.claim_no == code) | (Claim.case_no == code)
-                | _prefix(Claim.claim_no, code) | _prefix(Claim.case_no, code))
-    return name_search.condition(term)  # any word of a name, a typo forgiven, indexed
-
-
-def _is_name(term: str) -> bool:
-    """Does search_condition read `term` as a name (not a NIK, KPJ, claim or case number)?"""
-    digits = re.sub(r"[\s.\-]", "", term.strip())
-    return not (digits.isdigit() and len(digits) in (11, 16)) and not CODE_RE.fullmatch(term.strip())
-
-
-def _prefix(column, text: str):
-    """`column LIKE 'text%'` written as a range, so SQLite and PostgreSQL both use the index."""
-    return (column >= text) & (column < text + "\uffff")
-
-
 def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: bool = True, page: int = 1,
                 per_page: int = 25, duty: Duty = Duty(), today: dt.date | None = None,
                 known_total: int | None = None) -> ClaimPage:
@@ -225,7 +190,7 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
     per_page = per_page if per_page in PAGE_SIZES else 25
     page = max(1, page)
     statuses = tuple(s for s in (f.statuses or UNPAID) if s in UNPAID) if f.past_duty else f.statuses
-    few = None
+    few, named = None, None
     if status_merge.mergeable(statuses, sort_by, f.search):  # several statuses: one sorted read each
         def part(status: str) -> Any:  # past the duty: the due date is checked in the sort's index
             query = filtered(replace(f, statuses=(status,), past_duty=False), duty, today, PAGE_COLUMNS)
@@ -233,7 +198,7 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
             return query.where(due) if f.past_duty else query
         rows = status_merge.merged_page(statuses, part, column, descending, (page - 1) * per_page, per_page)
     else:
-        few = _few_named(f)
+        few, named = _few_named(f)
         query = filtered(f if few is None else replace(f, search=""), duty, today, PAGE_COLUMNS)
         if few is not None:  # those claims read by id and sorted: not the whole sort index scanned
             query = query.where(in_values(Claim.id, few))
@@ -244,6 +209,8 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
         total = known_total
     elif len(rows) < per_page and page == 1:
         total = len(rows)
+    elif named is not None and _name_only(f):
+        total = named
     elif few is not None:
         total = query.order_by().limit(None).offset(None).count()
     else:
@@ -251,21 +218,27 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
     return ClaimPage(rows, total)
 
 
-FEW_NAMED = 5000  # a name in at most this many claims: its page is read by id (SQLite)
+FEW_NAMED = 5000  # a name in at most this many claims: its page is read by id
 
 
-def _few_named(f: ClaimFilter) -> list[int] | None:
-    """SQLite: the ids of a name in at most FEW_NAMED claims, one FTS pass for page and count ("Theresia
-    Fernandez", 551 of 1,000,000: read in received_at order, 2,000 claims walked per match and the FTS
-    run twice, 60 ms; by id ~25). PostgreSQL's planner knows claim_name's statistics by itself."""
-    if not f.search or not _is_name(f.search) or is_postgres():
-        return None
-    ids = name_search.newest_ids(f.search, FEW_NAMED + 1)
-    return ids if ids is not None and len(ids) <= FEW_NAMED else None
+def _few_named(f: ClaimFilter) -> tuple[list[int] | None, int | None]:
+    """A name search's matches counted in its index, and their ids when at most FEW_NAMED ("Theresia
+    Fernandez", 551 of 1,000,000: read in received_at order, 2,000 claims walked per match, SQLite
+    60 ms, PostgreSQL 350 ms; by id, 5-25 ms). Many matches are found early in the sort's order."""
+    if not f.search or not is_name(f.search):
+        return None, None
+    ids = name_search.matching_ids(f.search)
+    if ids is None:
+        return None, None
+    return (ids if len(ids) <= FEW_NAMED else None), len(ids)
+
+
+def _name_only(f: ClaimFilter) -> bool:
+    return bool(f.search) and replace(f, search="").is_empty() and f.scope is None
 
 
 def count(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> int:
-    if f.search and replace(f, search="").is_empty() and f.scope is None and _is_name(f.search):
+    if _name_only(f) and is_name(f.search):
         indexed = name_search.count(f.search)  # a name only: counted in its index, no claim read
         return indexed if indexed is not None else count_and_total(f, duty, today, total=False)[0]
     return count_and_total(f, duty, today, total=False)[0]
