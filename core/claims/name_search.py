@@ -152,21 +152,28 @@ def count(term: str) -> int | None:
     return int(indexed) + Claim.select().where(_tail(words)).count()
 
 
-def matching_ids(term: str) -> list[int] | None:
-    """The ids of every claim matching `term`, from the index alone (one pass gives the queue its
-    count and, for a name in few claims, the claims to read by id); None where the index alone
-    cannot tell (SQLite: only words of 1-2 letters, or a mix: those are checked on the claims)."""
+def matching_ids(term: str, cap: int) -> tuple[list[int] | None, int | None]:
+    """(the ids of every claim matching `term` when at most `cap`, else None; how many match), from
+    the index alone: the queue's count, and the claims of a rare name to read by id. (None, None)
+    where the index alone cannot tell (SQLite: a word of 1-2 letters is checked on the claims).
+    SQLite's FTS stops after cap + 1 ids, then counts; PostgreSQL's bitmap gives every id in one pass
+    (counting first, then reading the ids, doubled the time of a rare name; a LIMIT there would be
+    planned as a scan of claim_name hoping for early matches)."""
     words = _resolve(words_of(term))
     if not words or _impossible(words):
-        return []
+        return [], 0
     if is_postgres():
         sql, params = _pg_ids(words)
-        return [row[0] for row in db.execute_sql(sql, params)]
+        ids = [row[0] for row in db.execute_sql(sql, params)]
+        return (ids if len(ids) <= cap else None), len(ids)
     if any(len(w.text) < MIN_TRIGRAM for w in words):
-        return None
+        return None, None
     tail = [row[0] for row in Claim.select(Claim.id).where(_tail(words)).tuples()]
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
-    return tail + [row[0] for row in db.execute_sql(sql, (_fts_query(words),))]
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT {int(cap) + 1}"
+    ids = tail + [row[0] for row in db.execute_sql(sql, (_fts_query(words),))]
+    if len(ids) <= cap:
+        return ids, len(ids)
+    return None, count(term)
 
 
 def _newest(words: list[Word], n: int) -> list[int] | None:
