@@ -27,6 +27,7 @@ from core.claims.checks import payout_fingerprint
 from core.claims.name_search import index_new_names
 from core.claims.payment_duty import PaymentDuty
 from core.claims.statuses import FIRST, SENT_TO_BANK
+from core.claims.tally import count_new_claims
 from core.db import bulk_insert, is_postgres, write_tx
 from core.reference import Reference
 from demo.people import FIRST_MEN, FIRST_WOMEN, SURNAMES, beneficiary_for, death_heir, nik
@@ -109,6 +110,7 @@ def generate(n: int, seed: int = 1, *, reference: Reference, approval_threshold:
             if written % 100_000 < len(chunk.claims):
                 log.info("data demo: %d klaim", written)
         index_new_names()  # the name search's index (core/claims/name_search.py), in one pass
+        count_new_claims()  # the claim tally (core/claims/tally.py), in one pass
     if is_postgres():
         _reset_sequences()
     return written

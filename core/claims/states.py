@@ -23,6 +23,7 @@ from typing import Any
 from core.audit_chain import MONEY, link_rows, lock_head
 from core.claims.name_search import index_new_names
 from core.claims.statuses import FINAL_OUTCOMES, FIRST
+from core.claims.tally import count_new_claims
 from core.db import bulk_insert, in_values, write_tx
 from models import Claim, ClaimEvent, ClaimStatus, utcnow
 
@@ -154,6 +155,7 @@ def create_claim(to_status: str, *, actor: str, action: str = "RECEIVED", reason
         claim = Claim.create(status=to_status, status_changed_at=now, updated_at=now, **fields)
         _event(claim, actor, action, None, to_status, reason, details, now)
         index_new_names()  # the name search's index, in the same transaction
+        count_new_claims()  # and the claim tally (SQLite; PostgreSQL's triggers did)
     return claim
 
 
@@ -180,6 +182,7 @@ def create_claims(rows: list[dict[str, Any]], *, actor: str, reasons: Sequence[s
         lock_head(MONEY)  # first: see the module's docstring
         bulk_insert(Claim, rows)
         index_new_names()  # the name search's index, one INSERT ... SELECT for the chunk
+        count_new_claims()  # and the claim tally, one grouped upsert (SQLite)
         _insert_events([
             {"claim": row["id"], "at": now, "actor": actor, "action": action, "from_status": None,
              "to_status": row["status"], "reason": reason, "details": _details_json(detail)}
