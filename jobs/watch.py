@@ -34,7 +34,10 @@ def watch_overdue(ctx: AppContext, now: dt.datetime | None = None) -> list[Alert
                .group_by(PayoutBatch.id)
                .order_by(PayoutBatch.id))
     alerts = []
-    for batch in overdue:
+    # Read to the end first: a write while this SELECT's cursor is still open upgrades its read
+    # snapshot, which SQLite refuses at once ("database is locked", no busy wait) when another
+    # connection wrote since, e.g. the payment-duty watch started beside it at `serve`.
+    for batch in list(overdue):
         with write_tx():
             taken = (PayoutBatch.update(overdue_alerted_at=now)
                      .where(PayoutBatch.id == batch.id, PayoutBatch.overdue_alerted_at.is_null()).execute())

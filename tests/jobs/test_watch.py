@@ -40,3 +40,32 @@ def test_recent_or_fully_answered_batches_raise_nothing(job_ctx):
     delivered_batch("B000001", 47, ("SENT",))
     delivered_batch("B000002", 72, ("SUCCESS", "FAILED"))
     assert watch_overdue(job_ctx) == []
+
+
+def test_a_write_elsewhere_between_two_alerts_does_not_break_the_watch(job_ctx, database):
+    """At `serve` start the payment-duty watch writes beside this one; the overdue batches are read
+    to the end before the first write, so no read snapshot has to be upgraded (which SQLite
+    refuses at once: "database is locked")."""
+    for n in range(1, 4):
+        delivered_batch(f"B00000{n}", 50 + n, ("SENT",))
+    import threading
+
+    from jobs import watch
+
+    raise_alert = watch.raise_alert
+
+    def with_a_write_elsewhere(*args, **kwargs):
+        def write() -> None:
+            with database.connection_context():
+                Alert.create(kind="other", subject="x", message="y")
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        return raise_alert(*args, **kwargs)
+
+    watch.raise_alert = with_a_write_elsewhere
+    try:
+        alerts = watch_overdue(job_ctx)
+    finally:
+        watch.raise_alert = raise_alert
+    assert len(alerts) == 3
