@@ -93,24 +93,30 @@ def by_status_and_kabupaten(scope: Sequence[str] | None = None) -> list[tuple[st
 
 
 def _rows(statuses: Sequence[str], kabupaten: Sequence[str] | None, benefit_types: Sequence[str]):
-    """The tally's rows, and (SQLite) the claims above the mark grouped the same way (usually none)."""
+    """The tally's rows, then (SQLite) each claim above the mark (usually none) as a row of its own."""
+    where = []
+    if statuses:
+        where.append(ClaimTally.status.in_(tuple(statuses)))
+    if kabupaten is not None:
+        where.append(ClaimTally.kabupaten_code.in_(tuple(kabupaten) or ("-",)))
+    if benefit_types:
+        where.append(ClaimTally.benefit_type.in_(tuple(benefit_types)))
+    query = ClaimTally.select(ClaimTally.status, ClaimTally.kabupaten_code, fn.SUM(ClaimTally.claims),
+                              fn.SUM(ClaimTally.amount))
+    query = query.where(*where) if where else query
+    for status, code, claims, total in query.group_by(ClaimTally.status, ClaimTally.kabupaten_code).tuples():
+        yield status, code, int(claims or 0), int(total or 0)
     through = tallied_through()
-    sources = [(ClaimTally, ClaimTally.status, ClaimTally.kabupaten_code, ClaimTally.benefit_type,
-                fn.SUM(ClaimTally.claims), fn.SUM(ClaimTally.amount), [])]
-    if through is not None:
-        sources.append((Claim, Claim.status, Claim.kabupaten_code, Claim.benefit_type, fn.COUNT(Claim.id),
-                        fn.COALESCE(fn.SUM(Claim.approved_amount), 0), [Claim.id > through]))
-    for model, status, code, benefit, n, amount, where in sources:
-        if statuses:
-            where.append(status.in_(tuple(statuses)))
-        if kabupaten is not None:
-            where.append(code.in_(tuple(kabupaten) or ("-",)))
-        if benefit_types:
-            where.append(benefit.in_(tuple(benefit_types)))
-        query = model.select(status, code, n, amount)
-        query = query.where(*where) if where else query
-        for row_status, row_code, claims, total in query.group_by(status, code).tuples():
-            yield row_status, row_code, int(claims or 0), int(total or 0)
+    if through is None:
+        return
+    # The id range alone, filtered here: with the filters in SQL, SQLite chose a status index for
+    # the grouping and read every claim (40-60 ms) to find none above the mark.
+    tail = Claim.select(Claim.status, Claim.kabupaten_code, Claim.benefit_type, Claim.approved_amount) \
+        .where(Claim.id > through).tuples()
+    for status, code, benefit, amount in tail:
+        if ((not statuses or status in statuses) and (kabupaten is None or code in kabupaten)
+                and (not benefit_types or benefit in benefit_types)):
+            yield status, code, 1, int(amount or 0)
 
 
 def tally_differences() -> list[str]:
