@@ -1,7 +1,7 @@
 """Coordinators in the browser while BPJS's file comes in (issue 19): the web app under an ingest.
 
     .venv/bin/python benchmarks/web_load.py [--claims 1000000] [--sessions 20] [--ingest 100000]
-                                            [--database URL]
+                                            [--database URL] [--http]
 
 1. Setup: --claims demo claims (demo.data, then ANALYZE: ui_queries.prepare), --sessions
    coordinator accounts, and two VERIFIED_CLAIMS files A and B of --ingest payable records each
@@ -15,6 +15,10 @@
    search a surname (until the matching count changes), open a claim of the results (until its
    heading "Klaim ..." shows); until the ingest ends, one round at least. Timed by the page's own
    clock; for the two page loads the server's part (to the first byte) is shown beside.
+
+--http: the browsers only log in (for each session's cookie) and close; each session then
+requests the pages over plain HTTP (the queue, a name search by URL, a claim), timed to the last
+byte: the server's side under the ingest, with no browser on the same cores.
 
 Goals (issue 19): p95 <= 500 ms for every action; the ingest of B under load <= 1.5x the ingest
 of A alone (the job's recorded run; the process's wall time is shown beside). A timeout (120 s)
@@ -53,7 +57,7 @@ from core.files.layout import write_file
 from core.schema import drop_all
 from core.users import create_user
 from demo.people import SURNAMES
-from models import JobRun, Role, db
+from models import Claim, JobRun, Role, db
 from tests.browser.support import ARGS
 
 TIMEOUT_MS = 120_000  # a wait longer than this is a failure, counted apart (and as a 120 s sample)
@@ -84,6 +88,8 @@ def main() -> int:
     parser.add_argument("--ingest", type=int, default=100_000, help="records per BPJS file (default 100,000)")
     parser.add_argument("--database", default=None,
                         help="postgresql://... (default: SQLite in a temp folder)")
+    parser.add_argument("--http", action="store_true",
+                        help="after logging in, request the pages over plain HTTP (no browsers here)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger().handlers[0].setLevel(logging.WARNING)  # the embedded SFTP server logs INFO lines
@@ -101,6 +107,8 @@ def run(tmp: Path, args: argparse.Namespace) -> int:
         file_a, file_b = _setup(ctx, tmp, args)
         outbox = settings.embedded_sftp.root / "bpjs" / "outbox"
         runs_before = JobRun.select().count()
+        claim_nos = [c for (c,) in Claim.select(Claim.claim_no).order_by(Claim.id).limit(2000).tuples()] \
+            if args.http else None
         db.close()  # the children write; this process only reads the runs afterwards
         print(f"setup: {time.perf_counter() - began:.0f} s ({args.claims:,} claims, {kind}, "
               f"{os.cpu_count()} cores)")
@@ -108,7 +116,7 @@ def run(tmp: Path, args: argparse.Namespace) -> int:
             file_a.replace(outbox / file_a.name)
             alone = _finish(_job_process(config, "bpjs_pull"), time.perf_counter())
             print(f"ingest of A alone: {alone[0]:.1f} s (process, exit {alone[1]})")
-            load = asyncio.run(_under_load(base, config, args.sessions, file_b, outbox))
+            load = asyncio.run(_under_load(base, config, args.sessions, file_b, outbox, claim_nos))
         ctx.open_database()
         runs = list(JobRun.select().where(JobRun.id > runs_before, JobRun.job == "bpjs_pull")
                     .order_by(JobRun.id))
@@ -140,8 +148,11 @@ def _setup(ctx, tmp: Path, args: argparse.Namespace) -> tuple[Path, Path]:
     return files[0], files[1]
 
 
-async def _under_load(base: str, config: Path, sessions: int, file_b: Path, outbox: Path) -> dict:
-    """Log the coordinators in, then ingest B while they work; the figures in milliseconds."""
+async def _under_load(base: str, config: Path, sessions: int, file_b: Path, outbox: Path,
+                      http: list[str] | None = None) -> dict:
+    """Log the coordinators in, then ingest B while they work; the figures in milliseconds.
+    http (claim numbers to open): the browsers only log in; then each session requests the pages
+    over HTTP (`_fetching`)."""
     from playwright.async_api import async_playwright
 
     samples: dict[str, list[float]] = {action: [] for action in ACTIONS}
@@ -158,6 +169,13 @@ async def _under_load(base: str, config: Path, sessions: int, file_b: Path, outb
             logins = await asyncio.gather(*(_login(page, base, n) for n, page in enumerate(pages)))
             working = [(n, page) for n, (page, login) in enumerate(zip(pages, logins, strict=True))
                        if login is not None]
+            if http:
+                cookies = [await page.context.cookies() for _, page in working]
+                await browser.close()
+                load = await _fetching(base, config, cookies, http, file_b, outbox, samples, failures)
+                return {"logins": [ms for ms in logins if ms is not None],
+                        "login_failures": logins.count(None), "samples": samples, "failures": failures,
+                        "answered": answered, **load}
             # One round each before the ingest, not counted: the browser's cache and the app's
             # (a person's browser is warm; the figures are the ingest's cost, not a first visit's).
             done = asyncio.Event()
@@ -183,6 +201,49 @@ async def _under_load(base: str, config: Path, sessions: int, file_b: Path, outb
             await browser.close()
     return {"logins": [ms for ms in logins if ms is not None], "login_failures": logins.count(None),
             "samples": samples, "failures": failures, "answered": answered, "ingest": under_load}
+
+
+async def _fetching(base: str, config: Path, cookies: list, claim_nos: list[str], file_b: Path,
+                    outbox: Path, samples: dict[str, list[float]], failures: dict[str, int]) -> dict:
+    """--http: each logged-in session requests what its browser would load (the page's HTML, built
+    by the server with its rows), timed to the last byte: the server's side of the load, with no
+    browser competing for this machine's cores. The next page is a socket event: not measured."""
+    import httpx
+
+    done = asyncio.Event()
+
+    async def session(jar: list, rnd: random.Random) -> None:
+        paths = {"open the queue": lambda: "/klaim",
+                 "search a surname": lambda: f"/klaim?q={rnd.choice(NAMES)}",
+                 "open a claim": lambda: f"/klaim/{rnd.choice(claim_nos)}"}
+        async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_MS / 1000,
+                                     cookies={c["name"]: c["value"] for c in jar}) as client:
+            await asyncio.sleep(rnd.uniform(0, 1.0))
+            while not done.is_set():
+                for action, path in paths.items():
+                    began = time.perf_counter()
+                    try:
+                        answer = await client.get(path())
+                        ok = answer.status_code == 200
+                    except httpx.HTTPError:
+                        ok = False
+                    samples[action].append((time.perf_counter() - began) * 1000)
+                    failures[action] += 0 if ok else 1
+                    await asyncio.sleep(rnd.uniform(0.5, 1.0))
+
+    file_b.replace(outbox / file_b.name)
+    started = time.perf_counter()
+    process = _job_process(config, "bpjs_pull")
+
+    async def ingest() -> tuple[float, int, str]:
+        try:
+            return await asyncio.to_thread(_finish, process, started)
+        finally:
+            done.set()
+
+    under_load, *_ = await asyncio.gather(ingest(), *(session(jar, random.Random(n))
+                                                      for n, jar in enumerate(cookies)))
+    return {"ingest": under_load}
 
 
 async def _login(page, base: str, n: int) -> float | None:
@@ -288,6 +349,9 @@ def _report(args: argparse.Namespace, kind: str, alone: tuple, load: dict, runs:
     for action in ACTIONS:
         taken, failed = load["samples"][action], load["failures"][action]
         name = f"{action} ({len(taken)}, {failed} failed)"
+        if not taken and args.http and action == "next page":
+            print(f"{name:52} not measured (a socket event, not a request)")
+            continue
         if not taken:
             print(f"{name:52} no figures  MISSED")
             missed.append(action)
