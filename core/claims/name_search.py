@@ -147,6 +147,11 @@ def count(term: str) -> int | None:
         return int(db.execute_sql(f"SELECT count(*) FROM ({sql}) AS matched", params).fetchone()[0])
     if any(len(w.text) < MIN_TRIGRAM for w in words):
         return None
+    return _sqlite_count(words)
+
+
+def _sqlite_count(words: list[Word]) -> int:
+    """The FTS index's count of words of 3 letters or more, and the claims above its mark."""
     sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
     indexed = db.execute_sql(sql, (_fts_query(words),)).fetchone()[0]
     return int(indexed) + Claim.select().where(_tail(words)).count()
@@ -173,7 +178,7 @@ def matching_ids(term: str, cap: int) -> tuple[list[int] | None, int | None]:
     ids = tail + [row[0] for row in db.execute_sql(sql, (_fts_query(words),))]
     if len(ids) <= cap:
         return ids, len(ids)
-    return None, count(term)
+    return None, _sqlite_count(words)  # the words resolved once: a typo is not looked up again
 
 
 def _newest(words: list[Word], n: int) -> list[int] | None:

@@ -144,7 +144,7 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     where: list[Any] = scope_conditions(f.scope)
     statuses = f.statuses
     if f.past_duty:
-        statuses = tuple(s for s in (statuses or UNPAID) if s in UNPAID) or ("-",)
+        statuses = queue_statuses(f) or ("-",)
         where.append(Claim.payment_due_date < duty.today(today))
     if statuses:
         where.append(Claim.status == statuses[0] if len(statuses) == 1 else Claim.status.in_(statuses))
@@ -172,6 +172,11 @@ def conditions(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None
     return where
 
 
+def queue_statuses(f: ClaimFilter) -> tuple[str, ...]:
+    """The statuses `f` asks for (empty: any); past the duty, only the unpaid among them."""
+    return tuple(s for s in (f.statuses or UNPAID) if s in UNPAID) if f.past_duty else f.statuses
+
+
 def scope_conditions(scope: Sequence[str] | None) -> list[Any]:
     """The kabupaten desk's condition (none for the whole province; an empty desk matches nothing)."""
     return [] if scope is None else [Claim.kabupaten_code.in_(tuple(scope) or ("-",))]
@@ -189,7 +194,7 @@ def claims_page(f: ClaimFilter, *, sort_by: str = "received_at", descending: boo
     order = (column.desc(), Claim.id.desc()) if descending else (column.asc(), Claim.id.asc())
     per_page = per_page if per_page in PAGE_SIZES else 25
     page = max(1, page)
-    statuses = tuple(s for s in (f.statuses or UNPAID) if s in UNPAID) if f.past_duty else f.statuses
+    statuses = queue_statuses(f)
     few, named = None, None
     if status_merge.mergeable(statuses, sort_by, f.search):  # several statuses: one sorted read each
         def part(status: str) -> Any:  # past the duty: the due date is checked in the sort's index
@@ -235,9 +240,9 @@ def _name_only(f: ClaimFilter) -> bool:
 
 
 def count(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None = None) -> int:
-    if _name_only(f) and is_name(f.search):
-        indexed = name_search.count(f.search)  # a name only: counted in its index, no claim read
-        return indexed if indexed is not None else count_and_total(f, duty, today, total=False)[0]
+    indexed = name_search.count(f.search) if _name_only(f) and is_name(f.search) else None
+    if indexed is not None:  # a name only: counted in its index, no claim read
+        return indexed
     return count_and_total(f, duty, today, total=False)[0]
 
 
@@ -251,8 +256,7 @@ def count_and_total(f: ClaimFilter, duty: Duty = Duty(), today: dt.date | None =
         if f.scope is not None:
             codes = tuple(c for c in codes if c in f.scope)
         if f.past_duty:  # the tally minus the claims not yet due, or those counted: the smaller side
-            statuses = tuple(s for s in (f.statuses or UNPAID) if s in UNPAID) or ("-",)
-            return past_duty_totals(statuses, duty.today(today), codes, f.benefit_types)
+            return past_duty_totals(queue_statuses(f) or ("-",), duty.today(today), codes, f.benefit_types)
         return tally.counts(f.statuses, codes, f.benefit_types)
     if not total:
         return int(filtered(f, duty, today, (COUNT_ALL,)).scalar()), 0
