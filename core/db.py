@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +41,7 @@ from peewee import (
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
+from core.turnstile import turn
 from models import db
 
 log = logging.getLogger(__name__)
@@ -102,9 +103,26 @@ def is_postgres(database: Database | None = None) -> bool:
 
 @contextmanager
 def write_tx() -> Iterator[None]:
-    """One write transaction (IMMEDIATE on SQLite); nested calls become savepoints."""
-    with db.atomic():
+    """One write transaction (IMMEDIATE on SQLite); nested calls become savepoints.
+
+    On a SQLite file the outermost BEGIN passes the turnstile (core/turnstile.py): a person's
+    write waits for the transaction holding the database now, not for a job's whole run."""
+    path = _turnstile_path()
+    with ExitStack() as stack:
+        if path is None:
+            stack.enter_context(db.atomic())
+        else:
+            with turn(path):
+                stack.enter_context(db.atomic())
         yield
+
+
+def _turnstile_path() -> str | None:
+    """The database file of an outermost SQLite write transaction (None: no turnstile)."""
+    if db.transaction_depth() or not is_sqlite():
+        return None
+    path = db.obj.database
+    return None if path in ("", ":memory:") or path.startswith("file:") else path
 
 
 def lock_row(model: type[M], *where: Any) -> M | None:

@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.context import AppContext
-from core.db import bulk_insert, write_tx
+from core.db import bulk_insert, is_sqlite, write_tx
 from core.files.layout import FileCheck, FileRejected, Record, check_file, read_records
 from core.files.layout import RecordError as BadRecord
+from core.turnstile import HoldBudget
 from jobs import crashpoints
 from jobs.result import JobError, JobResult
 from jobs.runlog import current_run_id
@@ -44,7 +45,7 @@ from jobs.sftp.client import Downloaded
 from jobs.transfer import local_dir, open_sftp, partner_label, today
 from models import BatchFile, FileStatus, RecordError, utcnow
 
-CHUNK_RECORDS = 20000  # records per transaction: big enough for bulk inserts, small enough to show progress
+CHUNK_RECORDS = 20000  # records per transaction at most; fewer on SQLite when that holds the lock long
 MAX_STORED_ERRORS = 5000  # per file; every bad record is still counted
 MAX_WARNINGS = 50  # record problems copied into the run's warnings
 
@@ -214,10 +215,13 @@ def _apply(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: B
     chunk: list[Record | BadRecord] = []
     chunks = 0
     done = batch_file.applied_through_line or 0
+    # A chunk holds SQLite's write lock about a second: a login waits for one chunk, not the file.
+    budget = HoldBudget(CHUNK_RECORDS, sqlite=is_sqlite())
 
     def flush() -> None:
         nonlocal stored_errors, chunks
-        stored_errors += _apply_chunk(log, inbound, applier, batch_file, chunk, stored_errors, result)
+        with budget.timing(len(chunk)):
+            stored_errors += _apply_chunk(log, inbound, applier, batch_file, chunk, stored_errors, result)
         chunk.clear()
         chunks += 1
         if chunks == 1:
@@ -228,7 +232,7 @@ def _apply(ctx: AppContext, log: logging.Logger, inbound: Inbound, batch_file: B
     for item in items:
         if item.line_no <= done:
             continue
-        if len(chunk) >= CHUNK_RECORDS and item.line_no != chunk[-1].line_no:
+        if len(chunk) >= budget.size and item.line_no != chunk[-1].line_no:
             flush()
         chunk.append(item)
     if chunk:

@@ -27,6 +27,7 @@ from core.audit import audit
 from core.context import AppContext
 from core.db import refresh_statistics, retry_when_locked
 from core.text import fmt
+from core.turnstile import background_writes
 from jobs.errors import describe
 from jobs.failed_files import fates_summary, report_failed_files
 from jobs.locks import HOLDER, JobBusy, JobLock, acquire
@@ -232,7 +233,9 @@ def _execute(prepared: _Prepared, on_retry: RetryHook | None) -> JobRun:
 
 def _call(spec: JobSpec, ctx: AppContext, job_log: logging.Logger) -> tuple[JobResult, JobError | None]:
     try:
-        result = spec.function()(ctx, job_log)  # imported here: a broken import fails the run
+        # A job's writes give way to people's (core/turnstile.py): a login waits for one batch.
+        with background_writes():
+            result = spec.function()(ctx, job_log)  # imported here: a broken import fails the run
     except Exception as exc:
         error = describe(exc)
         if error.cause == "internal":

@@ -8,8 +8,10 @@
    and move the claims READY -> INSTRUCTED.
 3. Write, upload, mark delivered (`jobs.outgoing`).
 
-A batch holds at most BATCH_CLAIMS claims; more READY claims go out as several batches in one
-run, each recorded in its own transaction (step 2) and delivered before the next is taken.
+A batch holds at most BATCH_CLAIMS claims, and on SQLite as many as its transaction can record
+in about a second (core/turnstile.py: a login waits for one batch, not for the run); more READY
+claims go out as several batches in one run, each recorded in its own transaction (step 2) and
+delivered before the next is taken.
 On SQLite one writer holds the database at a time: a single 1,000,000-claim transaction held
 it for a minute, so a job started meanwhile died "database is locked" and a web login stalled
 (hardening finding 5). A crash between two batches loses nothing: the recorded one is
@@ -32,11 +34,12 @@ from core.alerts import raise_alert, said
 from core.claims.checks import payee_name, payout_fingerprint
 from core.claims.states import transition_many
 from core.context import AppContext
-from core.db import bulk_insert, is_postgres, write_tx
+from core.db import bulk_insert, in_values, is_postgres, write_tx
 from core.files.layout import BadValue
 from core.statements.queries import available_balance
 from core.text import fmt
 from core.text.i18n import t
+from core.turnstile import HoldBudget
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
 from jobs.registry import get_job
@@ -59,7 +62,7 @@ from models import (
 S = ClaimStatus
 ACTOR = "job:bank_push"
 REMARK_LENGTH = 35
-BATCH_CLAIMS = 25_000  # claims per batch: a second or two of write lock each (benchmarks/cycle.py)
+BATCH_CLAIMS = 25_000  # claims per batch at most; fewer on SQLite when that holds the lock long
 
 
 def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
@@ -75,8 +78,10 @@ def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
             return result
         sftp.connect()  # connect before moving any claim
         after: int | None = 0
+        budget = HoldBudget(BATCH_CLAIMS, sqlite=not is_postgres())
         while after is not None:
-            batch_file, after = record_batch(ctx, log, result, after=after)
+            with budget.timing(budget.size):
+                batch_file, after = record_batch(ctx, log, result, after=after, limit=budget.size)
             if batch_file is not None:
                 crashpoints.hit("bank_push.after_record")
                 deliver(ctx, log, OUTBOUND, batch_file, sftp)
@@ -96,12 +101,12 @@ class _Ready(NamedTuple):
 
 
 def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult, *,
-                 after: int = 0) -> tuple[BatchFile | None, int | None]:
-    """Record a batch of the next BATCH_CLAIMS READY claims with an id above `after` (one
+                 after: int = 0, limit: int | None = None) -> tuple[BatchFile | None, int | None]:
+    """Record a batch of the next `limit` (BATCH_CLAIMS) READY claims with an id above `after` (one
     transaction). Returns the batch's file (None when none of them may go) and the id to go on
     after (None: no READY claim left, or the programme account cannot cover more)."""
     short: dict[str, Any] = {}
-    batch_file, following = _record_batch(ctx, log, result, short, after)
+    batch_file, following = _record_batch(ctx, log, result, short, after, limit or BATCH_CLAIMS)
     if short:  # after the transaction: the alert (and its e-mail) never holds the write lock
         # Message keys (core.alerts.said): each reader sees it in their language, the date too.
         closing_date = short.pop("closing_date")
@@ -114,17 +119,17 @@ def record_batch(ctx: AppContext, log: logging.Logger, result: JobResult, *,
 
 
 def _record_batch(ctx: AppContext, log: logging.Logger, result: JobResult,
-                  short: dict[str, Any], after: int) -> tuple[BatchFile | None, int | None]:
+                  short: dict[str, Any], after: int, limit: int) -> tuple[BatchFile | None, int | None]:
     layout = ctx.layouts["PAYOUT_INSTRUCTION"]
     with write_tx():
         query = (Claim.select(*[getattr(Claim, f) for f in _Ready._fields])
-                 .where(Claim.status == S.READY, Claim.id > after).order_by(Claim.id).limit(BATCH_CLAIMS))
+                 .where(Claim.status == S.READY, Claim.id > after).order_by(Claim.id).limit(limit))
         if is_postgres():
             query = query.for_update()
         # The driver's rows as they are (str and int): peewee's per-row conversion of 100k
         # rows cost more than the query.
         ready = list(map(_Ready._make, db.execute_sql(*query.sql())))
-        following = ready[-1].id if len(ready) == BATCH_CLAIMS else None
+        following = ready[-1].id if len(ready) == limit else None
         held = _held_back(ctx, ready)
         for (status, reason), ids in held.items():
             transition_many(ids, S.READY, status, actor=ACTOR, action="HELD_BACK", reason=reason,
@@ -171,9 +176,11 @@ def _fits(log: logging.Logger, lines: list[dict[str, Any]], result: JobResult, s
 
 
 def _held_back(ctx: AppContext, ready: list[_Ready]) -> dict[tuple[str, str], list[int]]:
+    # The batch's own claims only: every READY claim (or every live instruction) is a pass over
+    # up to a million rows, paid again by each batch of the run.
     live = {row[0] for row in PayoutInstruction.select(PayoutInstruction.claim)
-            .join(Claim).where(Claim.status == S.READY,
-                               PayoutInstruction.result_status.in_(InstructionStatus.LIVE)).tuples()}
+            .where(in_values(PayoutInstruction.claim, [c.id for c in ready]),
+                   PayoutInstruction.result_status.in_(InstructionStatus.LIVE)).tuples()}
     held: dict[tuple[str, str], list[int]] = {}
     threshold = ctx.settings.approval_threshold
     for claim in ready:

@@ -7,7 +7,8 @@ state machine's `mark_reported`) are recorded in one transaction, then written, 
 and marked delivered (`jobs.outgoing`). A claim that left its final status before the
 report (a failed payout already sent again) waits for its next outcome.
 
-A file holds at most FILE_LINES claims: more outcomes go in several files in one run, each
+A file holds at most FILE_LINES claims (on SQLite, as many as its transaction records in about
+a second: core/turnstile.py): more outcomes go in several files in one run, each
 recorded in its own short transaction, so that the database's write lock is never held for
 long (SQLite has one writer: a web login or another job waits for it) and a crash between
 two files loses nothing (the next run delivers what was recorded and reports the rest).
@@ -24,6 +25,7 @@ from core.claims.statuses import FINAL_OUTCOMES, awaiting_report
 from core.context import AppContext
 from core.db import bulk_insert, is_postgres, write_tx
 from core.files.layout import BadValue
+from core.turnstile import HoldBudget
 from jobs import crashpoints
 from jobs.outgoing import Outbound, connection, deliver, pending
 from jobs.registry import get_job
@@ -36,7 +38,7 @@ S = ClaimStatus
 ACTOR = "job:bpjs_push"
 PAID, FAILED = "PAID", "FAILED"  # a final outcome in the PAYOUT_STATUS file (StatusReport.status)
 REPORTED = {S.PAID: PAID, S.PAYOUT_FAILED: FAILED}  # one label for each of FINAL_OUTCOMES
-FILE_LINES = 20_000  # claims per PAYOUT_STATUS file: about a second of write lock each
+FILE_LINES = 20_000  # claims per PAYOUT_STATUS file at most; fewer on SQLite when that holds the lock long
 
 
 def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
@@ -52,9 +54,11 @@ def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
             log.info("Tidak ada hasil pembayaran baru untuk dilaporkan ke BPJS")
             return result
         sftp.connect()
-        after = 0
+        after: int | None = 0
+        budget = HoldBudget(FILE_LINES, sqlite=not is_postgres())
         while after is not None:
-            batch_file, after = record_report(ctx, log, result, after=after)
+            with budget.timing(budget.size):
+                batch_file, after = record_report(ctx, log, result, after=after, limit=budget.size)
             if batch_file is not None:
                 crashpoints.hit("bpjs_push.after_record")
                 deliver(ctx, log, OUTBOUND, batch_file, sftp)
@@ -66,15 +70,16 @@ def _awaiting():
 
 
 def record_report(ctx: AppContext, log: logging.Logger, result: JobResult, *,
-                  after: int = 0) -> tuple[BatchFile | None, int | None]:
-    """Record one status file of the next FILE_LINES awaiting claims with an id above `after`.
+                  after: int = 0, limit: int | None = None) -> tuple[BatchFile | None, int | None]:
+    """Record one status file of the next `limit` (FILE_LINES) awaiting claims with an id above `after`.
 
     Returns the file (None when none of them could be reported) and the id to continue
     after (None when no claim is left to look at).
     """
     layout = ctx.layouts["PAYOUT_STATUS"]
+    limit = limit or FILE_LINES
     with write_tx():
-        query = _awaiting().where(Claim.id > after).limit(FILE_LINES)
+        query = _awaiting().where(Claim.id > after).limit(limit)
         if is_postgres():
             query = query.for_update()
         lines, claims, seen = [], [], 0
@@ -95,7 +100,7 @@ def record_report(ctx: AppContext, log: logging.Logger, result: JobResult, *,
                 continue
             lines.append(line)
             claims.append(claim)
-        following = last if seen == FILE_LINES else None
+        following = last if seen == limit else None
         if not lines:
             return None, following
         day = today(ctx)

@@ -10,6 +10,7 @@ import pytest
 from peewee import OperationalError
 
 from core.db import retry_when_locked
+from core.turnstile import is_background
 from jobs import runner
 from jobs.registry import JOBS
 from jobs.result import JobResult
@@ -85,3 +86,16 @@ def test_only_lock_conflicts_are_tried_again():
         return "done"
 
     assert retry_when_locked(flaky, sleep=lambda s: None) == "done"
+
+
+def test_a_jobs_writes_give_way_to_peoples_writes(job_ctx, monkeypatch):
+    seen: list[bool] = []
+
+    def body(ctx, log):
+        seen.append(is_background())
+        return JobResult()
+
+    monkeypatch.setitem(JOBS, "bpjs_push", JOBS["bpjs_push"].__class__(
+        **{**JOBS["bpjs_push"].__dict__, "func": body}))
+    runner.run_job(job_ctx, "bpjs_push")
+    assert seen == [True] and not is_background()

@@ -10,6 +10,7 @@ from core.claims.states import transition
 from core.db import is_postgres
 from core.files.layout import Record, check_file, read_records
 from core.text import fmt
+from core.turnstile import HoldBudget
 from jobs import crashpoints
 from jobs.bank import push
 from jobs.sftp.client import SftpClient
@@ -181,6 +182,21 @@ def test_more_ready_claims_than_a_batch_holds_go_in_several_batches_each_once(cy
             for r in read_instructions(cycle, cycle.inbox("bank") / b.file.name)[1]]
     assert sent == [c.claim_no for c in ready]  # every READY claim once, in id order
     assert not Claim.select().where(Claim.status == S.READY).exists()
+
+
+def test_on_sqlite_a_batch_is_sized_by_the_write_locks_time(cycle, monkeypatch):
+    """The first batch is small, the next ones as big as a second of write lock allows (issue
+    18: a login waits for one batch); PostgreSQL locks rows and sends one batch of BATCH_CLAIMS."""
+    monkeypatch.setattr(HoldBudget, "START", 2)
+    monkeypatch.setattr(HoldBudget, "LEAST", 1)
+    monkeypatch.setattr(HoldBudget, "SECONDS", 3600)  # every batch is quick: the next one doubles
+    ready = [make_claim(S.READY, approved_amount=1_000_000 + n) for n in range(7)]
+    assert cycle.run("bank_push").outcome == "SUCCEEDED"
+    sizes = [b.instruction_count for b in PayoutBatch.select().order_by(PayoutBatch.id)]
+    assert sizes == ([2, 4, 1] if cycle.ctx.settings.is_sqlite else [7])
+    sent = [r["claim_no"] for b in PayoutBatch.select().order_by(PayoutBatch.id)
+            for r in read_instructions(cycle, cycle.inbox("bank") / b.file.name)[1]]
+    assert sent == [c.claim_no for c in ready]
 
 
 def test_a_crash_between_two_batches_sends_the_rest_once_on_the_next_run(cycle, monkeypatch):

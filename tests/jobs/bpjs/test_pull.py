@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import types
 
+from core.turnstile import HoldBudget
+from jobs import incoming
 from jobs.sftp.keys import generate_ed25519, pin_host_key
 from models import Alert, BatchFile, Claim, ClaimStatus, RecordError
 from tests.fixtures.jobs import claim_record
@@ -155,3 +157,23 @@ def test_an_unreachable_server_is_a_transient_failure(cycle):
     run = cycle.run("bpjs_pull")
     assert (run.outcome, run.error_cause) == ("FAILED", "unreachable")
     assert "menolak koneksi" in run.error
+
+
+def test_on_sqlite_a_file_is_applied_in_chunks_sized_by_the_write_locks_time(cycle, monkeypatch):
+    """Issue 18: a login waits for one chunk, so a chunk holds the lock about a second; the first
+    is small, the next grow while they are quick. PostgreSQL applies CHUNK_RECORDS at a time."""
+    monkeypatch.setattr(HoldBudget, "START", 2)
+    monkeypatch.setattr(HoldBudget, "LEAST", 1)
+    monkeypatch.setattr(HoldBudget, "SECONDS", 3600)
+    chunks: list[int] = []
+    apply_chunk = incoming._apply_chunk
+
+    def spy(log, inbound, applier, batch_file, chunk, *rest):
+        chunks.append(len(chunk))
+        return apply_chunk(log, inbound, applier, batch_file, chunk, *rest)
+
+    monkeypatch.setattr(incoming, "_apply_chunk", spy)
+    cycle.write_claims([claim_record(n) for n in range(1, 12)], name=NAME)
+    assert cycle.run("bpjs_pull").outcome == "SUCCEEDED"
+    assert chunks == ([2, 4, 5] if cycle.ctx.settings.is_sqlite else [11])
+    assert Claim.select().count() == 11
