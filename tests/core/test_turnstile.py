@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -46,6 +47,31 @@ def test_a_persons_write_waits_for_one_job_transaction_not_for_the_whole_job(sql
     finally:
         job.join()
     assert done.index("person") <= 2, done
+
+
+def test_a_person_who_comes_after_a_job_queued_for_the_lock_still_goes_first(sqlite_path):
+    order: list[str] = []
+    holder = sqlite3.connect(sqlite_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's transaction: both wait for it
+
+    def job() -> None:
+        with db.connection_context(), background_writes(), write_tx():
+            order.append("job")
+
+    def person() -> None:
+        with db.connection_context(), write_tx():
+            order.append("person")
+
+    threads = [threading.Thread(target=job), threading.Thread(target=person)]
+    threads[0].start()
+    time.sleep(0.2)  # the job is queued for the lock first
+    threads[1].start()
+    time.sleep(0.4)
+    holder.execute("COMMIT")
+    for thread in threads:
+        thread.join()
+    holder.close()
+    assert order == ["person", "job"]
 
 
 def test_a_job_waits_at_the_turnstile_while_a_person_waits_for_the_database(sqlite_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -88,14 +89,18 @@ def test_only_lock_conflicts_are_tried_again():
     assert retry_when_locked(flaky, sleep=lambda s: None) == "done"
 
 
-def test_a_jobs_writes_give_way_to_peoples_writes(job_ctx, monkeypatch):
-    seen: list[bool] = []
+def test_a_job_gives_way_to_people_in_its_writes_and_its_cpu(job_ctx, monkeypatch):
+    seen: list[tuple[bool, int]] = []
+    tid = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, tid)
 
     def body(ctx, log):
-        seen.append(is_background())
+        seen.append((is_background(), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
         return JobResult()
 
     monkeypatch.setitem(JOBS, "bpjs_push", JOBS["bpjs_push"].__class__(
         **{**JOBS["bpjs_push"].__dict__, "func": body}))
     runner.run_job(job_ctx, "bpjs_push")
-    assert seen == [True] and not is_background()
+    assert seen == [(True, min(19, before + runner.JOB_NICE))] and not is_background()
+    if os.geteuid() == 0:  # only root may raise a priority again
+        assert os.getpriority(os.PRIO_PROCESS, tid) == before

@@ -1,8 +1,11 @@
 import datetime as dt
 
+import pytest
+
 from core.claims import queries as q
 from core.claims.detail import claim_detail
 from core.claims.queries import ClaimFilter, Duty
+from core.db import is_postgres
 from jobs.registry import JOBS
 from models import Alert, Claim, ClaimEvent, ClaimStatus, JobRun, PayoutBatch, PayoutInstruction, utcnow
 from tests.factories import make_claim
@@ -109,6 +112,38 @@ def test_past_duty_counts_unpaid_claims_whose_due_date_is_before_today(database)
     assert q.count(ClaimFilter(past_duty=True), Duty(), TODAY) == summary.count
     assert q.count(ClaimFilter(past_duty=True, statuses=(S.PAID,)), Duty(), TODAY) == 0
     assert q.dashboard(Duty(), TODAY).past_duty.count == summary.count
+
+
+def test_the_longest_overdue_claims_of_one_due_date_come_in_amount_order(database):
+    """Ties on the due date are broken by the index's next column, not by a sort of the whole day."""
+    day = dt.date(2026, 11, 2)
+    big = make_claim(S.READY, approved_amount=3_000_000, payment_due_date=day)
+    small = make_claim(S.INSTRUCTED, approved_amount=1_000_000, payment_due_date=day)
+    middle = make_claim(S.READY, approved_amount=2_000_000, payment_due_date=day)
+    oldest = make_claim(S.ON_HOLD, approved_amount=9_000_000, payment_due_date=dt.date(2026, 11, 1))
+    summary = q.past_duty_summary(Duty(), TODAY)
+    assert [r["id"] for r in summary.oldest] == [oldest.id, small.id, middle.id, big.id]
+
+
+def test_the_longest_overdue_list_reads_each_status_in_its_index_order_without_sorting_a_day(
+        database, monkeypatch):
+    """A day's claims share a due date (500,000 from one file: a 2 s sort of the ties under load)."""
+    if is_postgres():
+        pytest.skip("SQLite's plan is read here; PostgreSQL reads the same index")
+    seen: list[tuple[str, tuple]] = []
+    raw = Claim.raw.__func__
+
+    def spy(cls, sql, *params):
+        seen.append((sql, params))
+        return raw(cls, sql, *params)
+
+    monkeypatch.setattr(Claim, "raw", classmethod(spy))
+    make_claim(S.READY, payment_due_date=dt.date(2026, 11, 2))
+    q.past_duty_summary(Duty(), TODAY)
+    (sql, params), = seen
+    plan = " ".join(row[3] for row in Claim._meta.database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "claim_status_payment_due_date_approved_amount" in plan
+    assert "RIGHT PART OF ORDER BY" not in plan, plan
 
 
 def test_the_jkm_and_jkk_claims_of_one_day_are_late_on_different_days(database):
