@@ -3,7 +3,7 @@
 SQLite lets one writer in at a time, and a writer that finds the database locked polls for it
 (the busy timeout) instead of queueing: a job that commits a batch and begins the next one a
 millisecond later takes the lock again before a waiting login's next poll. Two jobs taking turns
-kept a login waiting 4-5 s at 1,000,000 claims although each batch held the lock for 1-2 s.
+kept a login waiting 4-8 s for the lock at 1,000,000 claims (traced).
 
 The turnstile is a lock file beside the database, taken with flock (between processes: `serve`,
 `jobs run`, the scheduler's threads). A person's write (a login, an action on a page) holds it
@@ -63,8 +63,8 @@ class HoldBudget:
     for about SECONDS: the turnstile bounds a person's wait by one transaction, this bounds the
     transaction. The same batch costs more as the tables grow (25,000 claims held the lock 5-9 s
     at 1,000,000 claims, 1-2 s at 100,000), so the size follows the last transaction's time,
-    growing at most twofold a step from `start`, never beyond `most` (the caller's cap: a file's
-    or a batch's lines) nor below `least`. PostgreSQL locks rows: there it is always `most`."""
+    growing at most twofold a step from START, never beyond `most` (the caller's cap: a file's
+    or a batch's lines) nor below LEAST. PostgreSQL locks rows: there it is always `most`."""
 
     SECONDS = 1.0  # a login waits for at most one such transaction (the issue's goal: 2 s)
     LEAST = 500

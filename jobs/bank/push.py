@@ -34,7 +34,7 @@ from core.alerts import raise_alert, said
 from core.claims.checks import payee_name, payout_fingerprint
 from core.claims.states import transition_many
 from core.context import AppContext
-from core.db import bulk_insert, in_values, is_postgres, write_tx
+from core.db import bulk_insert, in_values, is_postgres, is_sqlite, write_tx
 from core.files.layout import BadValue
 from core.statements.queries import available_balance
 from core.text import fmt
@@ -78,7 +78,7 @@ def push_payout_instructions(ctx: AppContext, log: logging.Logger) -> JobResult:
             return result
         sftp.connect()  # connect before moving any claim
         after: int | None = 0
-        budget = HoldBudget(BATCH_CLAIMS, sqlite=not is_postgres())
+        budget = HoldBudget(BATCH_CLAIMS, sqlite=is_sqlite())
         while after is not None:
             with budget.timing(budget.size):
                 batch_file, after = record_batch(ctx, log, result, after=after, limit=budget.size)

@@ -23,7 +23,7 @@ from typing import Any
 from core.claims.states import mark_reported
 from core.claims.statuses import FINAL_OUTCOMES, awaiting_report
 from core.context import AppContext
-from core.db import bulk_insert, is_postgres, write_tx
+from core.db import bulk_insert, is_postgres, is_sqlite, write_tx
 from core.files.layout import BadValue
 from core.turnstile import HoldBudget
 from jobs import crashpoints
@@ -55,7 +55,7 @@ def push_payout_status(ctx: AppContext, log: logging.Logger) -> JobResult:
             return result
         sftp.connect()
         after: int | None = 0
-        budget = HoldBudget(FILE_LINES, sqlite=not is_postgres())
+        budget = HoldBudget(FILE_LINES, sqlite=is_sqlite())
         while after is not None:
             with budget.timing(budget.size):
                 batch_file, after = record_report(ctx, log, result, after=after, limit=budget.size)
