@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -34,12 +36,13 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cycle import header, records, start
+from cycle import bench_settings, header, records, with_partners
 
 from core.context import build_context
 from core.files.layout import write_file
 from core.settings import PROJECT_ROOT
 from core.users import create_user
+from demo.sftp.server import EmbeddedSftpServer
 from jobs.runner import run_job
 from models import Claim, ClaimStatus, JobRun, Role, db
 from tests.browser.support import free_port, wait_for_http
@@ -75,7 +78,7 @@ def run(tmp: Path, args: argparse.Namespace) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         if kept.exists():
             shutil.copytree(kept, tmp)
-    settings, server = start(tmp, args.database)
+    settings, server = _start_partners(tmp, args.database)
     ctx = build_context(settings)
     try:
         config = _config(tmp, settings)
@@ -98,15 +101,44 @@ def run(tmp: Path, args: argparse.Namespace) -> int:
             started = time.perf_counter()
             login_thread = threading.Thread(target=_logins, args=(base, args.logins, logins, checked))
             login_thread.start()
-            took = {job: _finish(process, started) for job, process in jobs.items()}
+            took = _finish_all(jobs, started)
             login_thread.join()
         ctx.open_database()
         runs = list(JobRun.select().where(JobRun.id > runs_before).order_by(JobRun.id))
         check = subprocess.run([sys.executable, str(PROJECT_ROOT / "run.py"), "--config", str(config),
                                 "check"], capture_output=True, text=True, cwd=PROJECT_ROOT)
     finally:
-        server.stop()
+        server.terminate()
+        server.join(timeout=30)
     return _report(took, logins, checked, runs, check)
+
+
+def _start_partners(tmp: Path, database: str | None):
+    """The embedded SFTP server playing BPJS and Bank NTT, in a process of its own.
+
+    The partners are outside systems. In this process their connection threads (paramiko's packets and
+    ciphers, in Python) would share one interpreter lock with the browser driver's thread that times
+    the logins, and each login's dozens of driver messages would wait for it.
+    """
+    port = free_port()
+    settings = with_partners(bench_settings(tmp, database, port), port)  # the keys, before the server starts
+    spawn = multiprocessing.get_context("spawn")
+    server = spawn.Process(target=_serve_partners, args=(tmp, port), daemon=True)
+    server.start()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection((settings.embedded_sftp.host, port), timeout=1).close()
+            return settings, server
+        except OSError:
+            if not server.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the partners' SFTP server did not start") from None
+            time.sleep(0.1)
+
+
+def _serve_partners(tmp: Path, port: int) -> None:
+    EmbeddedSftpServer(bench_settings(tmp, None, port)).start()
+    threading.Event().wait()  # until the benchmark terminates this process
 
 
 def _setup(ctx, tmp: Path, claims: int, ingest: int) -> None:
@@ -172,9 +204,21 @@ def _job_process(config: Path, job: str) -> subprocess.Popen[str]:
                             text=True)
 
 
-def _finish(process: subprocess.Popen[str], started: float) -> tuple[float, int, str]:
-    out, _ = process.communicate()
-    return time.perf_counter() - started, process.returncode, out.strip()[-300:]
+def _finish_all(jobs: dict[str, subprocess.Popen[str]], started: float) -> dict[str, tuple[float, int, str]]:
+    """Each job's seconds from the start until its own end, its exit code and the end of its output
+    (waited for side by side: waiting in turn would time the earlier job at the later one's end)."""
+    took: dict[str, tuple[float, int, str]] = {}
+
+    def finish(job: str, process: subprocess.Popen[str]) -> None:
+        out, _ = process.communicate()
+        took[job] = (time.perf_counter() - started, process.returncode, out.strip()[-300:])
+
+    waiting = [threading.Thread(target=finish, args=item) for item in jobs.items()]
+    for thread in waiting:
+        thread.start()
+    for thread in waiting:
+        thread.join()
+    return {job: took[job] for job in jobs}
 
 
 def _logins(base: str, count: int, seconds: list[float], checked: list[float]) -> None:

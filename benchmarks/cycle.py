@@ -106,20 +106,30 @@ def run(tmp: Path, n: int, database: str | None) -> int:
 
 
 def start(tmp: Path, database: str | None):
-    base = load_settings(None, environ={})
-    settings = dataclasses.replace(
-        base, work_dir=tmp / "data", database=database or f"sqlite:///{tmp / 'santunan.db'}",
-        approval_threshold=10**12,  # every claim payable without a second person, so all 100k go out
-        embedded_sftp=dataclasses.replace(base.embedded_sftp, root=tmp / "sftp_drops", port=0))
+    """Settings for a run in `tmp`, and the embedded SFTP server playing the partners, in this process."""
+    settings = bench_settings(tmp, database)
     server = EmbeddedSftpServer(settings)
     server.start()
-    keys = ensure_keys(settings, port=server.port)
-    partners = {name: dataclasses.replace(p, sftp=dataclasses.replace(
-        p.sftp, port=server.port, username=name, private_key=keys.client_key, known_hosts=keys.known_hosts))
-        for name, p in settings.partners.items()}
+    return with_partners(settings, server.port), server
+
+
+def bench_settings(tmp: Path, database: str | None, port: int = 0):
+    base = load_settings(None, environ={})
+    return dataclasses.replace(
+        base, work_dir=tmp / "data", database=database or f"sqlite:///{tmp / 'santunan.db'}",
+        approval_threshold=10**12,  # every claim payable without a second person, so all 100k go out
+        embedded_sftp=dataclasses.replace(base.embedded_sftp, root=tmp / "sftp_drops", port=port))
+
+
+def with_partners(settings, port: int):
+    """The partners reached on the embedded server at `port`, with its keys (created if missing)."""
     import types
 
-    return dataclasses.replace(settings, partners=types.MappingProxyType(partners)), server
+    keys = ensure_keys(settings, port=port)
+    partners = {name: dataclasses.replace(p, sftp=dataclasses.replace(
+        p.sftp, port=port, username=name, private_key=keys.client_key, known_hosts=keys.known_hosts))
+        for name, p in settings.partners.items()}
+    return dataclasses.replace(settings, partners=types.MappingProxyType(partners))
 
 
 def header(settings) -> dict:
