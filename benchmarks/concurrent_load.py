@@ -204,16 +204,18 @@ def _job_process(config: Path, job: str) -> subprocess.Popen[str]:
                             text=True)
 
 
+def _finish(process: subprocess.Popen[str], started: float) -> tuple[float, int, str]:
+    """The job's seconds from `started` until it ended, its exit code and the end of its output."""
+    out, _ = process.communicate()
+    return time.perf_counter() - started, process.returncode, out.strip()[-300:]
+
+
 def _finish_all(jobs: dict[str, subprocess.Popen[str]], started: float) -> dict[str, tuple[float, int, str]]:
-    """Each job's seconds from the start until its own end, its exit code and the end of its output
-    (waited for side by side: waiting in turn would time the earlier job at the later one's end)."""
+    """`_finish` for each job, waited for side by side: waiting in turn would time the earlier job
+    at the later one's end."""
     took: dict[str, tuple[float, int, str]] = {}
-
-    def finish(job: str, process: subprocess.Popen[str]) -> None:
-        out, _ = process.communicate()
-        took[job] = (time.perf_counter() - started, process.returncode, out.strip()[-300:])
-
-    waiting = [threading.Thread(target=finish, args=item) for item in jobs.items()]
+    waiting = [threading.Thread(target=lambda job=job, process=process: took.__setitem__(
+        job, _finish(process, started))) for job, process in jobs.items()]
     for thread in waiting:
         thread.start()
     for thread in waiting:

@@ -161,16 +161,20 @@ def matching_ids(term: str, cap: int) -> tuple[list[int] | None, int | None]:
     """(the ids of every claim matching `term` when at most `cap`, else None; how many match), from
     the index alone: the queue's count, and the claims of a rare name to read by id. (None, None)
     where the index alone cannot tell (SQLite: a word of 1-2 letters is checked on the claims).
-    SQLite's FTS stops after cap + 1 ids, then counts; PostgreSQL's bitmap gives every id in one pass
-    (counting first, then reading the ids, doubled the time of a rare name; a LIMIT there would be
-    planned as a scan of claim_name hoping for early matches)."""
+    SQLite's FTS stops after cap + 1 ids, then counts. PostgreSQL counts first and reads the ids only
+    of a name within `cap`: a common surname ("tefa", 44,545 of 1,000,000 claims) counts in 24 ms but
+    hands over its ids in 41, and the queue needs only the number; a rare name pays two passes of a
+    few milliseconds. (A LIMIT would be planned as a scan of claim_name hoping for early matches.)"""
     words = _resolve(words_of(term))
     if not words or _impossible(words):
         return [], 0
     if is_postgres():
         sql, params = _pg_ids(words)
+        total = int(db.execute_sql(f"SELECT count(*) FROM ({sql}) AS matched", params).fetchone()[0])
+        if total > cap:
+            return None, total
         ids = [row[0] for row in db.execute_sql(sql, params)]
-        return (ids if len(ids) <= cap else None), len(ids)
+        return ids, len(ids)
     if any(len(w.text) < MIN_TRIGRAM for w in words):
         return None, None
     tail = [row[0] for row in Claim.select(Claim.id).where(_tail(words)).tuples()]

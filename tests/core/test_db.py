@@ -2,9 +2,18 @@ import datetime as dt
 import importlib
 import re
 
+import pytest
 from peewee import CharField, ForeignKeyField, SqliteDatabase
 
-from core.db import MIGRATIONS_DIR, apply_migrations, bulk_insert, is_postgres, lock_row, write_tx
+from core.db import (
+    MIGRATIONS_DIR,
+    apply_migrations,
+    bulk_insert,
+    is_postgres,
+    lock_row,
+    refresh_statistics,
+    write_tx,
+)
 from core.reference import load_reference
 from core.schema import TABLES
 from core.settings import PROJECT_ROOT
@@ -79,6 +88,29 @@ def test_bulk_insert_writes_every_row_with_nulls_for_missing_keys(database):
     with write_tx():
         assert bulk_insert(Worker, rows, chunk=5000) == 12_000
     assert Worker.select().count() == 12_000
+
+
+def test_on_postgresql_a_table_changed_past_autovacuums_threshold_is_analysed_after_a_job(database):
+    if not is_postgres(database):
+        pytest.skip("PostgreSQL's statistics; SQLite's are PRAGMA optimize's")
+
+    def analysed() -> tuple[int, object]:
+        database.execute_sql("SELECT pg_stat_force_next_flush()")  # this connection's counts, now
+        return database.execute_sql("SELECT n_mod_since_analyze, last_analyze FROM pg_stat_user_tables "
+                                    "WHERE relname = 'worker' AND schemaname = current_schema()").fetchone()
+
+    rows = [{"kpj": f"{i:011d}", "nik": "5371014107850001", "name": f"Pekerja {i}",
+             "kabupaten_code": "5371", "occupation": "PETANI"} for i in range(500)]
+    with write_tx():
+        bulk_insert(Worker, rows)
+    assert analysed()[0] >= 500
+    refresh_statistics()
+    changed, at = analysed()
+    assert changed == 0 and at is not None  # the planner knows the 500 rows now, not at autovacuum's round
+    with write_tx():
+        bulk_insert(Worker, [{**rows[0], "kpj": "99999999999"}])
+    refresh_statistics()
+    assert analysed() == (1, at)  # one row of 501: below the threshold, left to autovacuum
 
 
 def test_bulk_insert_converts_a_value_not_of_its_columns_type_as_peewee_would(database):
