@@ -218,7 +218,7 @@ class Claim(BaseModel):
     beneficiary_nik = CharField(max_length=16)
     account_holder_name = CharField(max_length=100, null=True)  # set only when not the beneficiary (7)
     bank_code = CharField(max_length=3, null=True)
-    account_no = CharField(max_length=20, null=True)
+    account_no = CharField(max_length=20, null=True, index=True)  # the shared-account check (0016)
     verified_at = DateTimeField()
     payment_due_date = DateField(null=True)  # BPJS's payment duty (core.claims.payment_duty); intake sets it
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from core.claims.checks import evaluate
-from models import ClaimStatus
+import pytest
+
+from core.claims.checks import ChunkLookups, DbLookups, evaluate
+from core.db import is_postgres
+from models import ClaimStatus, db
 from tests.factories import make_claim
 
 S = ClaimStatus
@@ -30,3 +33,30 @@ def test_an_account_paid_to_another_beneficiary_is_found_from_the_database(datab
     verdict = evaluate(second, **RULES)
     assert verdict.status == S.NEEDS_REVIEW and "rekening bersama" in verdict.reason
     assert first.claim_no in verdict.reason
+
+
+def test_the_shared_account_look_ups_read_an_index_not_every_claim(database, monkeypatch):
+    """Once per intake chunk and once per desk action: a scan of 1,000,000 claims took 25 of an
+    intake's 45 s (migration 0016)."""
+    if is_postgres():
+        pytest.skip("SQLite's plan is read here; PostgreSQL plans a table this small as a scan either way")
+    claim = make_claim(S.ON_HOLD, bank_code="130", account_no="0099887766")
+    seen: list[tuple[str, tuple]] = []
+    real = db.obj  # db is a proxy: the queries run on the database it stands for
+    execute = real.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        seen.append((sql, tuple(params or ())))
+        return execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(real, "execute_sql", spy)
+    DbLookups().same_account(claim)
+    ChunkLookups.load([{"case_no": "KSS-X", "benefit_type": "JKK", "nik": claim.nik, "kpj": claim.kpj,
+                        "account_no": "0099887766"}])
+    monkeypatch.setattr(real, "execute_sql", execute)
+    by_account = [(sql, params) for sql, params in seen
+                  if '"account_no" =' in sql or '"account_no" IN' in sql]
+    assert len(by_account) == 2
+    for sql, params in by_account:
+        plan = " ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "claim_account_no" in plan, plan  # not "SCAN t1": every claim read
