@@ -16,7 +16,9 @@
    Target: at most 10 s for 100,000.
 
 Runs in a temporary folder; SQLite unless --database names a PostgreSQL database (the
-tables are dropped and created again there).
+tables are dropped and created again there). On PostgreSQL the bare pass is a `csv.reader` +
+COPY (the fastest bulk insert it has) into the app's `claim` table made by the migrations, with
+its indexes and triggers, and the ingest is judged against it; the SQLite passes are printed too.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def run(tmp: Path, n: int, database: str | None) -> int:
         bare = bare_pass(path, tmp / "bare.db", layout.field_names, indexed=True)
         print(f"  bare csv.reader + sqlite3.executemany into the app's claim table:  {bare:6.2f} s")
         print(f"  the same into an index-less table of the same columns:            {plain:6.2f} s")
+        if not settings.is_sqlite:
+            bare = bare_copy(path, settings.database, layout.field_names)
+            print(f"  bare csv.reader + COPY into the app's claim table (PostgreSQL):  {bare:6.2f} s")
         path.replace(outbox / path.name)
         ctx.open_database()
         if not settings.is_sqlite:
@@ -87,9 +92,8 @@ def run(tmp: Path, n: int, database: str | None) -> int:
         ingest = time.perf_counter() - started
         assert pulled.outcome == "SUCCEEDED", pulled.error
         ready = Claim.select().where(Claim.status == ClaimStatus.READY).count()
-        judged = "target <= 3x" if settings.is_sqlite else "a SQLite pass: the target is judged on SQLite"
         print(f"  bpjs_pull (download, check, parse, validate, apply, events): {ingest:6.2f} s "
-              f"= {n / ingest:,.0f} records/s, {ingest / bare:.2f}x the bare pass ({judged}); "
+              f"= {n / ingest:,.0f} records/s, {ingest / bare:.2f}x the bare pass (target <= 3x); "
               f"{ingest / plain:.1f}x the index-less one")
         started = time.perf_counter()
         pushed = run_job(ctx, "bank_push")
@@ -99,7 +103,7 @@ def run(tmp: Path, n: int, database: str | None) -> int:
               f"(target <= 10 s for 100,000)")
     finally:
         server.stop()
-    missed = [what for what, ok in (("ingest <= 3x bare", ingest <= 3 * bare or not settings.is_sqlite),
+    missed = [what for what, ok in (("ingest <= 3x bare", ingest <= 3 * bare),
                                     ("bank_push <= 10 s per 100k", push <= 10 * ready / 100_000)) if not ok]
     print("targets missed: " + ", ".join(missed) if missed else "all targets met")
     return 1 if missed else 0
@@ -162,6 +166,29 @@ def records(n: int):
                    "beneficiary_nik": worker_nik, "bank_code": "130",
                    "account_no": f"{rnd.randint(10**9, 10**12 - 1)}",
                    "verified_at": dt.datetime(2026, 11, 22, 9, 0, tzinfo=WITA)}
+
+
+def bare_copy(path: Path, url: str, names: tuple[str, ...]) -> float:
+    """PostgreSQL's floor: split lines and COPY them into the app's `claim` table (fresh, made by the
+    migrations: its indexes and its triggers), the columns the file does not carry set as bare_pass does."""
+    import psycopg
+
+    drop_all(init_db(url))
+    init_db(url).close()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    fixed = {"status": "READY", "flagged": "f", "report_pending": "f", "status_changed_at": now,
+             "updated_at": now, "received_at": now}
+    columns = ", ".join(f'"{name}"' for name in (*names, *fixed))
+    extra = tuple(fixed.values())
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn, conn.cursor() as cursor, \
+            open(path, newline="", encoding="utf-8") as f:
+        with cursor.copy(f"COPY claim ({columns}) FROM STDIN") as copy:
+            for row in csv.reader(f, delimiter="|"):
+                if row and row[0] == "D":
+                    copy.write_row((*row[1:], *extra))
+        conn.commit()
+    return time.perf_counter() - started
 
 
 def bare_pass(path: Path, db_path: Path, names: tuple[str, ...], indexed: bool) -> float:
