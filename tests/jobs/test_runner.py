@@ -122,7 +122,8 @@ def test_a_line_logged_in_a_transaction_shows_while_the_job_stays_silent(job_ctx
 def test_after_a_run_sqlite_has_statistics_for_the_tables_the_job_queried(job_ctx, fake_job):
     """Without them SQLite's planner guesses; bank_push once went quadratic on a guess."""
     if not job_ctx.settings.is_sqlite:
-        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
+        pytest.skip("PostgreSQL's side: tests/core/test_db.py::"
+                    "test_on_postgresql_a_table_changed_past_autovacuums_threshold_is_analysed_after_a_job")
 
     def job(ctx, log):
         for n in range(20):
