@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -213,14 +214,9 @@ def _finish(process: subprocess.Popen[str], started: float) -> tuple[float, int,
 def _finish_all(jobs: dict[str, subprocess.Popen[str]], started: float) -> dict[str, tuple[float, int, str]]:
     """`_finish` for each job, waited for side by side: waiting in turn would time the earlier job
     at the later one's end."""
-    took: dict[str, tuple[float, int, str]] = {}
-    waiting = [threading.Thread(target=lambda job=job, process=process: took.__setitem__(
-        job, _finish(process, started))) for job, process in jobs.items()]
-    for thread in waiting:
-        thread.start()
-    for thread in waiting:
-        thread.join()
-    return {job: took[job] for job in jobs}
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        waiting = {job: pool.submit(_finish, process, started) for job, process in jobs.items()}
+    return {job: future.result() for job, future in waiting.items()}
 
 
 def _logins(base: str, count: int, seconds: list[float], checked: list[float]) -> None:

@@ -168,6 +168,14 @@ def records(n: int):
                    "verified_at": dt.datetime(2026, 11, 22, 9, 0, tzinfo=WITA)}
 
 
+def _constant_columns(false: object) -> dict[str, object]:
+    """The claim columns a bare pass sets that the file does not carry, one value each: READY, not
+    flagged, nothing to report, every time now. `false` as the driver writes it."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    return {"status": "READY", "flagged": false, "report_pending": false, "status_changed_at": now,
+            "updated_at": now, "received_at": now}
+
+
 def bare_copy(path: Path, url: str, names: tuple[str, ...]) -> float:
     """PostgreSQL's floor: split lines and COPY them into the app's `claim` table (fresh, made by the
     migrations: its indexes and its triggers), the columns the file does not carry set as bare_pass does."""
@@ -175,9 +183,7 @@ def bare_copy(path: Path, url: str, names: tuple[str, ...]) -> float:
 
     drop_all(init_db(url))
     init_db(url).close()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
-    fixed = {"status": "READY", "flagged": "f", "report_pending": "f", "status_changed_at": now,
-             "updated_at": now, "received_at": now}
+    fixed = _constant_columns(false="f")  # COPY's text form of a boolean
     columns = ", ".join(f'"{name}"' for name in (*names, *fixed))
     extra = tuple(fixed.values())
     started = time.perf_counter()
@@ -200,9 +206,7 @@ def bare_pass(path: Path, db_path: Path, names: tuple[str, ...], indexed: bool) 
     """
     if indexed:
         init_db(f"sqlite:///{db_path}").close()
-        fixed = {"status": "READY", "flagged": 0, "report_pending": 0}
-        fixed.update(dict.fromkeys(("status_changed_at", "updated_at", "received_at"),
-                                   dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")))
+        fixed = _constant_columns(false=0)
     started = time.perf_counter()
     conn = sqlite3.connect(db_path, isolation_level=None)
     if indexed:

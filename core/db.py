@@ -318,6 +318,6 @@ def refresh_statistics() -> None:
         return
     stale = db.execute_sql(
         "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
-        "AND n_mod_since_analyze > %s + %s * GREATEST(n_live_tup, 0)", (STALE_ROWS, STALE_SHARE))
+        "AND n_mod_since_analyze > %s + %s * n_live_tup", (STALE_ROWS, STALE_SHARE))
     for (table,) in stale.fetchall():
         db.execute_sql(f'ANALYZE "{table}"')
